@@ -1,0 +1,1 @@
+"""Colleges (the tenants) and their departments (二级学院)."""

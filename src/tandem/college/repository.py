@@ -1,0 +1,101 @@
+"""Every query on colleges and departments. Reads are scoped to what the actor may see."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
+
+from tandem.auth.actor import Actor
+from tandem.college.models import College, Department
+from tandem.kit.errors import NotFound
+from tandem.kit.i18n import N_
+from tandem.kit.pagination import ListParams, Page, apply_sort, like_pattern, paginate
+
+COLLEGE_SORTS = {
+    "code": College.code,
+    "name_zh": College.name_zh,
+    "name_en": College.name_en,
+    "region_code": College.region_code,
+    "created_at": College.created_at,
+}
+DEPARTMENT_SORTS = {
+    "code": Department.code,
+    "name_zh": Department.name_zh,
+    "name_en": Department.name_en,
+}
+
+
+def _visible_colleges(actor: Actor) -> Select[College]:
+    stmt = select(College)
+    if actor.college_id is not None:
+        stmt = stmt.where(College.id == actor.college_id)
+    return stmt
+
+
+def list_colleges(session: Session, *, actor: Actor, params: ListParams) -> Page[College]:
+    stmt = _visible_colleges(actor)
+    if params.q:
+        pattern = like_pattern(params.q)
+        stmt = stmt.where(
+            or_(
+                College.code.ilike(pattern, escape="\\"),
+                College.name_zh.ilike(pattern, escape="\\"),
+                College.name_en.ilike(pattern, escape="\\"),
+                College.region_code.like(pattern, escape="\\"),
+            )
+        )
+    stmt = apply_sort(stmt, params.sort, COLLEGE_SORTS, default="code")
+    return paginate(session, stmt, params)
+
+
+def get_college(session: Session, *, actor: Actor, college_id: int) -> College:
+    college = session.scalar(_visible_colleges(actor).where(College.id == college_id))
+    if college is None:
+        raise NotFound(N_("No college with id %(id)s."), id=college_id)
+    return college
+
+
+def find_college_by_code(session: Session, code: str) -> College | None:
+    return session.scalar(select(College).where(College.code == code.strip().upper()))
+
+
+def count_colleges(session: Session, *, actor: Actor) -> int:
+    return len(session.scalars(_visible_colleges(actor).with_only_columns(College.id)).all())
+
+
+def list_departments(
+    session: Session, *, actor: Actor, college: College, params: ListParams
+) -> Page[Department]:
+    stmt = select(Department).where(Department.college_id == college.id)
+    if params.q:
+        pattern = like_pattern(params.q)
+        stmt = stmt.where(
+            or_(
+                Department.code.ilike(pattern, escape="\\"),
+                Department.name_zh.ilike(pattern, escape="\\"),
+                Department.name_en.ilike(pattern, escape="\\"),
+            )
+        )
+    stmt = apply_sort(stmt, params.sort, DEPARTMENT_SORTS, default="code")
+    return paginate(session, stmt, params)
+
+
+def get_department(
+    session: Session, *, actor: Actor, college: College, department_id: int
+) -> Department:
+    department = session.scalar(
+        select(Department).where(
+            Department.id == department_id, Department.college_id == college.id
+        )
+    )
+    if department is None:
+        raise NotFound(N_("No department with id %(id)s in this college."), id=department_id)
+    return department
+
+
+def find_department_by_code(session: Session, college: College, code: str) -> Department | None:
+    return session.scalar(
+        select(Department).where(
+            Department.college_id == college.id, Department.code == code.strip().upper()
+        )
+    )

@@ -1,0 +1,71 @@
+"""The demo college: deterministic data that shows every feature (same seed, same data)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import Progress
+from sqlalchemy.orm import Session
+
+from tandem.auth.actor import Actor
+from tandem.college import repository as college_repository
+from tandem.college import service as college_service
+from tandem.college.models import College
+from tandem.college.schemas import CollegeCreate, DepartmentCreate
+
+DEMO_CODE = "DEMO"
+SECOND_CODE = "NORTH"
+
+DEMO_COLLEGE = CollegeCreate(
+    code=DEMO_CODE,
+    name_zh="广州智造职业技术学院",
+    name_en="Guangzhou Polytechnic of Smart Manufacturing",
+    region_code="440100",
+)
+# A second college, so that tenancy (each college sees only its own) can be seen in the demo.
+SECOND_COLLEGE = CollegeCreate(
+    code=SECOND_CODE,
+    name_zh="北方交通职业学院",
+    name_en="Northern Polytechnic of Transport",
+    region_code="130100",
+)
+DEMO_DEPARTMENTS = [
+    ("MECH", "机电工程学院", "School of Mechanical and Electrical Engineering"),
+    ("INFO", "信息工程学院", "School of Information Engineering"),
+    ("AUTO", "汽车工程学院", "School of Automotive Engineering"),
+    ("BIZ", "商贸管理学院", "School of Business and Trade"),
+    ("CIVIL", "建筑工程学院", "School of Civil Engineering"),
+    ("HEALTH", "健康护理学院", "School of Health and Nursing"),
+]
+SECOND_DEPARTMENTS = [
+    ("RAIL", "轨道交通学院", "School of Rail Transit"),
+    ("LOGI", "物流管理学院", "School of Logistics"),
+]
+
+
+def _ensure_college(session: Session, actor: Actor, data: CollegeCreate) -> College:
+    existing = college_repository.find_college_by_code(session, data.code)
+    if existing is not None:
+        return existing
+    return college_service.create_college(session, actor=actor, data=data)
+
+
+def build_demo(session: Session, *, console: Console | None = None) -> str:
+    """Create (or complete) the demo colleges; returns a one-line summary."""
+    actor = Actor.system("demo")
+    steps = [(DEMO_COLLEGE, DEMO_DEPARTMENTS), (SECOND_COLLEGE, SECOND_DEPARTMENTS)]
+    created = 0
+    with Progress(console=console, transient=True, disable=console is None) as progress:
+        task = progress.add_task("Building the demo colleges", total=len(steps))
+        for college_data, departments in steps:
+            college = _ensure_college(session, actor, college_data)
+            for code, name_zh, name_en in departments:
+                if college_repository.find_department_by_code(session, college, code) is None:
+                    college_service.create_department(
+                        session,
+                        actor=actor,
+                        college=college,
+                        data=DepartmentCreate(code=code, name_zh=name_zh, name_en=name_en),
+                    )
+                    created += 1
+            progress.advance(task)
+    return f"colleges {DEMO_CODE} and {SECOND_CODE}, {created} departments added"

@@ -1,0 +1,1 @@
+"""Shared building blocks: ORM base, errors, pagination, i18n and web helpers."""

@@ -1,0 +1,61 @@
+"""The application factory: routers, static files, error handlers and middleware."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.middleware.sessions import SessionMiddleware
+
+from tandem import __version__
+from tandem.college import api as college_api
+from tandem.college import views as college_views
+from tandem.config import Settings, get_settings
+from tandem.db import build_engine
+from tandem.kit import problems
+from tandem.kit.middleware import LanguageMiddleware, SecurityHeadersMiddleware
+from tandem.kit.web import STATIC_DIR
+from tandem.site import views as site_views
+
+UI_COOKIE = "tandem_ui"
+
+
+def create_app(
+    settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None
+) -> FastAPI:
+    settings = settings or get_settings()
+    logging.basicConfig(level=logging.INFO if settings.env != "test" else logging.WARNING)
+    app = FastAPI(
+        title="Tandem",
+        version=__version__,
+        description="School–enterprise cooperation platform (校企合作 / 产教融合) — JSON API.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.settings = settings
+    if session_factory is None:
+        engine = build_engine(settings.database_url)
+        session_factory = sessionmaker(bind=engine, expire_on_commit=False)
+    app.state.sessionmaker = session_factory
+
+    problems.install(app)
+    app.include_router(site_views.router)
+    app.include_router(college_api.router)
+    app.include_router(college_views.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    # Added last = outermost: headers and language apply to every response, errors included.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.resolved_secret_key(),
+        session_cookie=UI_COOKIE,
+        same_site="lax",
+        https_only=settings.env == "production",
+        max_age=14 * 24 * 3600,
+    )
+    app.add_middleware(LanguageMiddleware, default_language=settings.default_language)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env == "production")
+    return app

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tandem.site.views import safe_next
+from tests.factories import make_college, make_department
+
+
+def test_home_page_shows_colleges_and_recent_changes(client: TestClient, session: Session) -> None:
+    college = make_college(session, "HOME1", name_en="Home College")
+    make_department(session, college)
+    make_department(session, college)
+    session.commit()
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "The seven modes of cooperation" in response.text
+    assert "Home College" in response.text
+    assert "2 departments" in response.text
+    assert "created college" in response.text
+    chinese = client.get("/", headers={"Accept-Language": "zh-CN"}).text
+    assert "2 个二级学院" in chinese
+    assert "新建了 院校" in chinese
+
+
+def test_security_headers_on_pages_api_errors_and_static(client: TestClient) -> None:
+    for path in ["/", "/api/v1/colleges", "/no-such-page", "/static/css/app.css", "/api/docs"]:
+        headers = client.get(path).headers
+        csp = headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp, path
+        assert "script-src 'self'" in csp
+        assert "unsafe-inline" not in csp
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+
+
+def test_language_from_accept_language_then_from_the_switcher(client: TestClient) -> None:
+    assert "首页" in client.get("/", headers={"Accept-Language": "zh-CN"}).text
+    assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "en-US"}).text
+    switched = client.get(
+        "/language/zh_CN", params={"next": "/colleges?q=a"}, follow_redirects=False
+    )
+    assert switched.status_code == 303
+    assert switched.headers["location"] == "/colleges?q=a"
+    assert "tandem_lang=zh_CN" in switched.headers["set-cookie"]
+    client.cookies.set("tandem_lang", "zh_CN")
+    page = client.get("/colleges", headers={"Accept-Language": "en"})
+    assert '<html lang="zh-CN">' in page.text
+    assert "登记院校" in page.text
+
+
+def test_unknown_language_is_ignored(client: TestClient) -> None:
+    response = client.get("/language/xx", follow_redirects=False)
+    assert "set-cookie" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/colleges", "/colleges"),
+        ("https://evil.example", "/"),
+        ("//evil.example", "/"),
+        ("/\\evil", "/"),
+        (None, "/"),
+        ("", "/"),
+    ],
+)
+def test_language_switch_never_redirects_off_site(target: str | None, expected: str) -> None:
+    assert safe_next(target) == expected
+
+
+def test_not_found_page_and_problem(client: TestClient) -> None:
+    page = client.get("/no-such-page")
+    assert page.status_code == 404
+    assert "There is no page at this address." in page.text
+    api = client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404
+    assert api.headers["content-type"] == "application/problem+json"
+
+
+def test_server_error_shows_no_trace(app: FastAPI) -> None:
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internals: password=hunter2")
+
+    @app.get("/api/v1/boom")
+    def api_boom() -> None:
+        raise RuntimeError("secret internals: password=hunter2")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        page = client.get("/boom")
+        assert page.status_code == 500
+        assert "hunter2" not in page.text
+        assert "Traceback" not in page.text
+        assert "Something went wrong on our side" in page.text
+        api = client.get("/api/v1/boom")
+        assert api.status_code == 500
+        assert api.json()["code"] == "server_error"
+        assert "hunter2" not in api.text
+
+
+def test_method_not_allowed_is_a_problem(client: TestClient) -> None:
+    response = client.put("/api/v1/colleges")
+    assert response.status_code == 405
+    assert response.json()["code"] == "http_405"
+
+
+def test_api_docs_are_served_offline(client: TestClient) -> None:
+    html = client.get("/api/docs").text
+    scripts = re.findall(r"<script[^>]*src=\"([^\"]+)\"", html)
+    assert scripts
+    assert all(src.startswith("/static/") for src in scripts)
+    for src in scripts:
+        assert client.get(src).status_code == 200
+
+
+def test_pages_load_only_local_assets(client: TestClient) -> None:
+    html = client.get("/").text
+    for url in re.findall(r"(?:src|href)=\"([^\"]+)\"", html):
+        assert not url.startswith(("http:", "https:", "//")), url
+
+
+def test_health_endpoints(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ready"}

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from tandem.auth.models import User
 from tandem.config import Settings
 from tandem.db import build_engine
 from tandem.kit.i18n import set_language
@@ -26,7 +27,7 @@ from tandem.main import create_app
 from tandem.migrations import upgrade
 
 PG_ENV = "TANDEM_TEST_DATABASE_URL"
-DB_FIXTURES = {"engine", "connection", "session", "client", "app", "session_factory"}
+DB_FIXTURES = {"engine", "connection", "session", "client", "app", "session_factory", "web", "api"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -142,3 +143,29 @@ def post_form(client: TestClient, page: str, data: dict[str, str], **kwargs: obj
     """Open ``page`` like a browser, then post its form with the page's CSRF token."""
     token = csrf_from(client.get(page).text)
     return client.post(page, data={**data, "csrf_token": token}, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def platform_admin(session: Session) -> User:
+    from tests.factories import make_user
+
+    return make_user(session, "platform_admin")
+
+
+@pytest.fixture
+def web(
+    client: TestClient, session: Session, platform_admin: User, settings: Settings
+) -> TestClient:
+    """A browser signed in as a platform administrator (cookie session)."""
+    from tests.factories import sign_in
+
+    return sign_in(client, session, platform_admin, settings)
+
+
+@pytest.fixture
+def api(client: TestClient, session: Session, platform_admin: User) -> TestClient:
+    """An API client with a platform administrator's Bearer token."""
+    from tests.factories import bearer
+
+    client.headers.update(bearer(session, platform_admin))
+    return client

@@ -60,7 +60,8 @@ def test_upgrade_demo_and_college_create(cli_env: Path) -> None:
     assert "CLI1" in created.output
     current = runner.invoke(app, ["db", "current"])
     assert current.exit_code == 0
-    assert "database: 0001" in current.output
+    assert "database: 0002" in current.output
+    assert "latest:   0002" in current.output
 
 
 def test_demo_is_the_same_every_time(cli_env: Path) -> None:

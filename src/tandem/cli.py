@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from tandem.auth.actor import Actor
+from tandem.auth.roles import Role
+from tandem.college import repository as college_repository
 from tandem.college import service as college_service
 from tandem.college.models import College
 from tandem.college.schemas import CollegeCreate
 from tandem.config import ConfigurationError, get_settings
 from tandem.db import session_scope
-from tandem.kit.errors import AppError
-from tandem.kit.i18n import set_language
+from tandem.kit.errors import AppError, NotFound
+from tandem.kit.i18n import N_, get_language, gettext, set_language
 from tandem.kit.validation import from_validation_error
+from tandem.mail.delivery import smtp_settings
 
 app = typer.Typer(
     help="Tandem: the school–enterprise cooperation platform.",
@@ -28,12 +33,18 @@ db_app = typer.Typer(help="Database schema: apply and inspect migrations.", no_a
 college_app = typer.Typer(help="Colleges (tenants).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(college_app, name="college")
+user_app = typer.Typer(help="Accounts.", no_args_is_help=True)
+token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
+mail_app = typer.Typer(help="The e-mail outbox.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(mail_app, name="mail")
 
 console = Console()
 err_console = Console(stderr=True)
 
 
-def fail(error: AppError) -> None:
+def fail(error: AppError) -> NoReturn:
     """Print an error the way a person can act on it, and exit with status 1."""
     err_console.print(f"[bold red]Error:[/] {error.localised()}")
     for item in error.errors:
@@ -117,13 +128,142 @@ def demo(
 ) -> None:
     """Load the demo college (code DEMO) with its departments and records."""
     from tandem.demo import build_demo
+    from tandem.demo.accounts import DEMO_PASSWORD, demo_logins
 
     with session_scope() as session:
         if if_empty and (session.scalar(select(func.count(College.id))) or 0) > 0:
             console.print("Demo data: the database already has colleges; nothing loaded.")
-            return
-        summary = build_demo(session, console=console)
-    console.print(f"[green]Demo loaded:[/] {summary}")
+        else:
+            summary = build_demo(session, console=console)
+            console.print(f"[green]Demo loaded:[/] {summary}")
+        logins = demo_logins(session)
+    if logins:
+        table = Table(title=f"Demo logins (password for all: {DEMO_PASSWORD})")
+        table.add_column("E-mail")
+        table.add_column("Role")
+        for email, role in logins:
+            table.add_row(email, role)
+        console.print(table)
+
+
+def _college_by_code(session: Session, code: str) -> College:
+    college = college_repository.find_college_by_code(session, code)
+    if college is None:
+        fail(NotFound(N_("No college with code %(code)s."), code=code.upper()))
+    return college
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Argument(help="The person's e-mail (their sign-in name).")],
+    role: Annotated[Role, typer.Option("--role", help="The account's role.")],
+    name: Annotated[str | None, typer.Option("--name", help="Display name.")] = None,
+    college: Annotated[str | None, typer.Option("--college", help="College code.")] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="Department code (in --college).")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="Region code (education authority).")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create an account; without --password-stdin an invitation e-mail is queued instead."""
+    from pydantic import ValidationError
+
+    from tandem.auth import service as auth_service
+    from tandem.auth.schemas import UserInvite
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    try:
+        with session_scope() as session:
+            college_row = _college_by_code(session, college) if college else None
+            department_row = None
+            if department:
+                if college_row is None:
+                    fail(AppError(N_("--department needs --college.")))
+                department_row = college_repository.find_department_by_code(
+                    session, college_row, department
+                )
+                if department_row is None:
+                    fail(
+                        NotFound(
+                            N_("No department with code %(code)s in this college."),
+                            code=department.upper(),
+                        )
+                    )
+            try:
+                data = UserInvite(
+                    email=email,
+                    display_name=name or email.split("@")[0],
+                    role=role,
+                    college_id=college_row.id if college_row else None,
+                    department_id=department_row.id if department_row else None,
+                    region_code=region,
+                )
+            except ValidationError as exc:
+                fail(from_validation_error(exc))
+                return
+            settings = get_settings()
+            if password is None:
+                user = auth_service.invite_user(
+                    session,
+                    actor=Actor.cli(),
+                    data=data,
+                    settings=settings,
+                    language=get_language(),
+                )
+                console.print(
+                    f"[green]Account {user.email} created[/]; the invitation is in "
+                    "the outbox (`tandem mail send` delivers it)."
+                )
+            else:
+                user = auth_service.create_user(
+                    session, actor=Actor.cli(), data=data, password=password
+                )
+                console.print(f"[green]Account {user.email} created[/] (role {user.role}).")
+    except AppError as error:
+        fail(error)
+
+
+@token_app.command("create")
+def token_create(
+    email: Annotated[str, typer.Argument(help="Whose token.")],
+    name: Annotated[str, typer.Option("--name", help="What the token is for.")],
+) -> None:
+    """Create a personal API token and print it (it is shown only once)."""
+    from tandem.auth import repository as auth_repository
+    from tandem.auth import service as auth_service
+
+    try:
+        with session_scope() as session:
+            user = auth_repository.find_user_by_email(session, email)
+            if user is None:
+                fail(NotFound(N_("No account with the e-mail %(email)s."), email=email))
+                return
+            if not user.is_active:
+                fail(AppError(N_("The account is disabled; enable it first.")))
+            _, raw = auth_service.create_token(
+                session, actor=Actor.cli(), user=user, name=name.strip() or "cli"
+            )
+    except AppError as error:
+        fail(error)
+        return
+    console.print("[green]Token created.[/] It is shown only now; store it safely:")
+    typer.echo(raw)
+
+
+@mail_app.command("send")
+def mail_send() -> None:
+    """Send the e-mails waiting in the outbox (safe to run from cron)."""
+    from tandem.mail.service import deliver_pending
+
+    with session_scope() as session:
+        report = deliver_pending(session, settings=smtp_settings(get_settings()))
+    if report.note:
+        console.print(gettext(report.note))
+    console.print(f"sent {report.sent}, failed {report.failed}")
 
 
 @app.command()

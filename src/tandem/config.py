@@ -31,6 +31,18 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, gt=0, lt=65536)
     page_size: int = Field(default=25, gt=0, le=500)
     timezone: str = "Asia/Shanghai"  # how times are shown; they are stored in UTC
+    base_url: str = "http://127.0.0.1:8000"  # for links in e-mails
+    session_idle_minutes: int = Field(default=8 * 60, gt=0)
+    session_max_days: int = Field(default=14, gt=0)
+    invitation_days: int = Field(default=7, gt=0)
+    reset_hours: int = Field(default=2, gt=0)
+    smtp_host: str = ""  # empty: e-mails stay in the outbox page (development)
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_tls: bool = False
+    smtp_starttls: bool = False
+    mail_sender: str = "tandem@localhost"
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

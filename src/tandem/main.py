@@ -10,6 +10,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
 from tandem import __version__
+from tandem.audit import api as audit_api
+from tandem.audit import views as audit_views
+from tandem.auth import admin_views as user_admin_views
+from tandem.auth import api as auth_api
+from tandem.auth import views as auth_views
 from tandem.college import api as college_api
 from tandem.college import views as college_views
 from tandem.config import Settings, get_settings
@@ -17,6 +22,8 @@ from tandem.db import build_engine
 from tandem.kit import problems
 from tandem.kit.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from tandem.kit.web import STATIC_DIR
+from tandem.mail import views as mail_views
+from tandem.mail.delivery import deliver_after_commit
 from tandem.site import views as site_views
 
 UI_COOKIE = "tandem_ui"
@@ -40,11 +47,21 @@ def create_app(
         engine = build_engine(settings.database_url)
         session_factory = sessionmaker(bind=engine, expire_on_commit=False)
     app.state.sessionmaker = session_factory
+    app.state.after_commit = [deliver_after_commit]
 
     problems.install(app)
-    app.include_router(site_views.router)
-    app.include_router(college_api.router)
-    app.include_router(college_views.router)
+    for router in (
+        site_views.router,
+        auth_views.router,
+        auth_api.router,
+        user_admin_views.router,
+        college_api.router,
+        college_views.router,
+        audit_api.router,
+        audit_views.router,
+        mail_views.router,
+    ):
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     # Added last = outermost: headers and language apply to every response, errors included.

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tandem.audit.models import AuditEntry
+from tandem.auth.actor import Actor
 from tandem.college import repository, service
 from tandem.college.schemas import CollegeCreate, CollegeUpdate, DepartmentUpdate
 from tandem.kit.errors import Conflict, NotFound, StaleVersion
@@ -129,7 +130,7 @@ def test_list_search_sort_and_paginate(session: Session) -> None:
 
 def test_actor_of_one_college_cannot_read_another(session: Session) -> None:
     own, other = make_college(session), make_college(session)
-    scoped = ACTOR.__class__(label="x", college_id=own.id)
+    scoped = Actor(label="x", user_id=1, role="teacher", college_id=own.id)
     assert repository.get_college(session, actor=scoped, college_id=own.id) is own
     with pytest.raises(NotFound):
         repository.get_college(session, actor=scoped, college_id=other.id)

@@ -11,7 +11,8 @@ from tandem.site.views import safe_next
 from tests.factories import make_college, make_department
 
 
-def test_home_page_shows_colleges_and_recent_changes(client: TestClient, session: Session) -> None:
+def test_home_page_shows_colleges_and_recent_changes(web: TestClient, session: Session) -> None:
+    client = web
     college = make_college(session, "HOME1", name_en="Home College")
     make_department(session, college)
     make_department(session, college)
@@ -38,7 +39,8 @@ def test_security_headers_on_pages_api_errors_and_static(client: TestClient) -> 
         assert headers["x-frame-options"] == "DENY"
 
 
-def test_language_from_accept_language_then_from_the_switcher(client: TestClient) -> None:
+def test_language_from_accept_language_then_from_the_switcher(web: TestClient) -> None:
+    client = web
     assert "首页" in client.get("/", headers={"Accept-Language": "zh-CN"}).text
     assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "en-US"}).text
     switched = client.get(
@@ -118,7 +120,8 @@ def test_api_docs_are_served_offline(client: TestClient) -> None:
         assert client.get(src).status_code == 200
 
 
-def test_pages_load_only_local_assets(client: TestClient) -> None:
+def test_pages_load_only_local_assets(web: TestClient) -> None:
+    client = web
     html = client.get("/").text
     for url in re.findall(r"(?:src|href)=\"([^\"]+)\"", html):
         assert not url.startswith(("http:", "https:", "//")), url

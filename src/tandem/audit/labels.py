@@ -8,10 +8,26 @@ ACTIONS = {
     "create": N_("created"),
     "update": N_("changed"),
     "delete": N_("deleted"),
+    "invite": N_("invited again"),
+    "enable": N_("enabled"),
+    "disable": N_("disabled"),
+    "revoke": N_("revoked"),
+    "login": N_("signed in"),
+    "logout": N_("signed out"),
+    "login_failed": N_("failed to sign in"),
+    "login_locked": N_("was locked out"),
+    "login_refused": N_("was refused sign-in (disabled)"),
+    "change_password": N_("changed the password of"),
+    "accept_invitation": N_("accepted the invitation of"),
+    "reset_password": N_("reset the password of"),
+    "send_reset": N_("sent a password reset to"),
+    "request_reset": N_("asked for a password reset for"),
 }
 ENTITIES = {
     "college": N_("college"),
     "department": N_("department"),
+    "user_account": N_("account"),
+    "api_token": N_("API token"),
 }
 
 

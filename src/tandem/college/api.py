@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel
 
+from tandem.auth.actor import Actor
+from tandem.auth.deps import require
+from tandem.auth.roles import Permission
 from tandem.college import repository, service
 from tandem.college.schemas import (
     CollegeCreate,
@@ -14,10 +19,15 @@ from tandem.college.schemas import (
     DepartmentRead,
     DepartmentUpdate,
 )
-from tandem.kit.deps import CurrentActor, DbSession, ListQuery
+from tandem.kit.deps import DbSession, ListQuery
 from tandem.kit.pagination import PageMeta, page_meta
 
 router = APIRouter(prefix="/api/v1/colleges", tags=["colleges"])
+
+Reader = Annotated[Actor, Depends(require(Permission.COLLEGE_READ))]
+Creator = Annotated[Actor, Depends(require(Permission.COLLEGE_CREATE))]
+Editor = Annotated[Actor, Depends(require(Permission.COLLEGE_UPDATE))]
+DepartmentManager = Annotated[Actor, Depends(require(Permission.DEPARTMENT_MANAGE))]
 
 
 class CollegeList(BaseModel):
@@ -31,7 +41,7 @@ class DepartmentList(BaseModel):
 
 
 @router.get("", response_model=CollegeList, summary="List colleges")
-def list_colleges(session: DbSession, actor: CurrentActor, params: ListQuery) -> CollegeList:
+def list_colleges(session: DbSession, actor: Reader, params: ListQuery) -> CollegeList:
     page = repository.list_colleges(session, actor=actor, params=params)
     return CollegeList(
         items=[CollegeRead.model_validate(c) for c in page.items], meta=page_meta(page)
@@ -45,7 +55,7 @@ def list_colleges(session: DbSession, actor: CurrentActor, params: ListQuery) ->
     summary="Register a college",
 )
 def create_college(
-    data: CollegeCreate, session: DbSession, actor: CurrentActor, response: Response
+    data: CollegeCreate, session: DbSession, actor: Creator, response: Response
 ) -> CollegeRead:
     college = service.create_college(session, actor=actor, data=data)
     response.headers["Location"] = f"/api/v1/colleges/{college.id}"
@@ -53,14 +63,14 @@ def create_college(
 
 
 @router.get("/{college_id}", response_model=CollegeRead, summary="One college")
-def get_college(college_id: int, session: DbSession, actor: CurrentActor) -> CollegeRead:
+def get_college(college_id: int, session: DbSession, actor: Reader) -> CollegeRead:
     college = repository.get_college(session, actor=actor, college_id=college_id)
     return CollegeRead.model_validate(college)
 
 
 @router.patch("/{college_id}", response_model=CollegeRead, summary="Change a college")
 def update_college(
-    college_id: int, data: CollegeUpdate, session: DbSession, actor: CurrentActor
+    college_id: int, data: CollegeUpdate, session: DbSession, actor: Editor
 ) -> CollegeRead:
     college = repository.get_college(session, actor=actor, college_id=college_id)
     college = service.update_college(session, actor=actor, college=college, data=data)
@@ -73,7 +83,7 @@ def update_college(
     summary="List a college's departments",
 )
 def list_departments(
-    college_id: int, session: DbSession, actor: CurrentActor, params: ListQuery
+    college_id: int, session: DbSession, actor: Reader, params: ListQuery
 ) -> DepartmentList:
     college = repository.get_college(session, actor=actor, college_id=college_id)
     page = repository.list_departments(session, actor=actor, college=college, params=params)
@@ -92,7 +102,7 @@ def create_department(
     college_id: int,
     data: DepartmentCreate,
     session: DbSession,
-    actor: CurrentActor,
+    actor: DepartmentManager,
     response: Response,
 ) -> DepartmentRead:
     college = repository.get_college(session, actor=actor, college_id=college_id)
@@ -107,7 +117,7 @@ def create_department(
     summary="One department",
 )
 def get_department(
-    college_id: int, department_id: int, session: DbSession, actor: CurrentActor
+    college_id: int, department_id: int, session: DbSession, actor: Reader
 ) -> DepartmentRead:
     college = repository.get_college(session, actor=actor, college_id=college_id)
     department = repository.get_department(
@@ -126,7 +136,7 @@ def update_department(
     department_id: int,
     data: DepartmentUpdate,
     session: DbSession,
-    actor: CurrentActor,
+    actor: DepartmentManager,
 ) -> DepartmentRead:
     college = repository.get_college(session, actor=actor, college_id=college_id)
     department = repository.get_department(
@@ -142,7 +152,7 @@ def update_department(
     summary="Delete an unused department",
 )
 def delete_department(
-    college_id: int, department_id: int, session: DbSession, actor: CurrentActor
+    college_id: int, department_id: int, session: DbSession, actor: DepartmentManager
 ) -> Response:
     college = repository.get_college(session, actor=actor, college_id=college_id)
     department = repository.get_department(

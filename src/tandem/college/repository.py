@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import Session
 
 from tandem.auth.actor import Actor
+from tandem.auth.roles import Role
 from tandem.college.models import College, Department
 from tandem.kit.errors import NotFound
 from tandem.kit.i18n import N_
@@ -25,11 +26,24 @@ DEPARTMENT_SORTS = {
 }
 
 
+def region_prefix(region_code: str) -> str:
+    """The significant part of a GB/T 2260 code: 440000 → 44 (province), 440100 → 4401 (city)."""
+    prefix = region_code
+    while prefix.endswith("00") and len(prefix) > 2:
+        prefix = prefix[:-2]
+    return prefix
+
+
 def _visible_colleges(actor: Actor) -> Select[College]:
+    """Platform-wide actors see every college, an authority its region's, others their own."""
     stmt = select(College)
+    if actor.is_platform_wide:
+        return stmt
+    if actor.role == Role.AUTHORITY_VIEWER and actor.region_code:
+        return stmt.where(College.region_code.startswith(region_prefix(actor.region_code)))
     if actor.college_id is not None:
-        stmt = stmt.where(College.id == actor.college_id)
-    return stmt
+        return stmt.where(College.id == actor.college_id)
+    return stmt.where(false())
 
 
 def list_colleges(session: Session, *, actor: Actor, params: ListParams) -> Page[College]:
@@ -57,10 +71,6 @@ def get_college(session: Session, *, actor: Actor, college_id: int) -> College:
 
 def find_college_by_code(session: Session, code: str) -> College | None:
     return session.scalar(select(College).where(College.code == code.strip().upper()))
-
-
-def count_colleges(session: Session, *, actor: Actor) -> int:
-    return len(session.scalars(_visible_colleges(actor).with_only_columns(College.id)).all())
 
 
 def list_departments(

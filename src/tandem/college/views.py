@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from tandem.auth.actor import Actor
+from tandem.auth.deps import require
+from tandem.auth.roles import Permission
 from tandem.college import repository, service
 from tandem.college.models import College, Department
 from tandem.college.schemas import (
@@ -15,13 +18,18 @@ from tandem.college.schemas import (
     DepartmentCreate,
     DepartmentUpdate,
 )
-from tandem.kit.deps import CurrentActor, DbSession, ListQuery
+from tandem.kit.deps import DbSession, ListQuery
 from tandem.kit.errors import AppError
 from tandem.kit.forms import errors_by_field, form_version, read_form, validate
 from tandem.kit.i18n import N_
 from tandem.kit.web import flash, render, verify_csrf
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+
+Reader = Annotated[Actor, Depends(require(Permission.COLLEGE_READ))]
+Creator = Annotated[Actor, Depends(require(Permission.COLLEGE_CREATE))]
+Editor = Annotated[Actor, Depends(require(Permission.COLLEGE_UPDATE))]
+DepartmentManager = Annotated[Actor, Depends(require(Permission.DEPARTMENT_MANAGE))]
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -42,19 +50,19 @@ def _department_values(department: Department) -> dict[str, Any]:
 
 @router.get("/colleges", response_class=HTMLResponse)
 def college_list(
-    request: Request, session: DbSession, actor: CurrentActor, params: ListQuery
+    request: Request, session: DbSession, actor: Reader, params: ListQuery
 ) -> Response:
     page = repository.list_colleges(session, actor=actor, params=params)
     return render(request, "college/list.html", {"page": page, "params": params}, block="results")
 
 
 @router.get("/colleges/new", response_class=HTMLResponse)
-def college_new(request: Request) -> Response:
+def college_new(request: Request, actor: Creator) -> Response:
     return render(request, "college/form.html", {"values": {}, "errors": {}, "college": None})
 
 
 @router.post("/colleges/new", response_class=HTMLResponse)
-async def college_create(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+async def college_create(request: Request, session: DbSession, actor: Creator) -> Response:
     values = await read_form(request)
     try:
         college = service.create_college(session, actor=actor, data=validate(CollegeCreate, values))
@@ -75,7 +83,7 @@ def college_detail(
     college_id: int,
     request: Request,
     session: DbSession,
-    actor: CurrentActor,
+    actor: Reader,
     params: ListQuery,
 ) -> Response:
     college = repository.get_college(session, actor=actor, college_id=college_id)
@@ -89,9 +97,7 @@ def college_detail(
 
 
 @router.get("/colleges/{college_id}/edit", response_class=HTMLResponse)
-def college_edit(
-    college_id: int, request: Request, session: DbSession, actor: CurrentActor
-) -> Response:
+def college_edit(college_id: int, request: Request, session: DbSession, actor: Editor) -> Response:
     college = repository.get_college(session, actor=actor, college_id=college_id)
     return render(
         request,
@@ -102,7 +108,7 @@ def college_edit(
 
 @router.post("/colleges/{college_id}/edit", response_class=HTMLResponse)
 async def college_update(
-    college_id: int, request: Request, session: DbSession, actor: CurrentActor
+    college_id: int, request: Request, session: DbSession, actor: Editor
 ) -> Response:
     college = repository.get_college(session, actor=actor, college_id=college_id)
     values = await read_form(request)
@@ -130,7 +136,7 @@ async def college_update(
 
 @router.get("/colleges/{college_id}/departments/new", response_class=HTMLResponse)
 def department_new(
-    college_id: int, request: Request, session: DbSession, actor: CurrentActor
+    college_id: int, request: Request, session: DbSession, actor: DepartmentManager
 ) -> Response:
     college = repository.get_college(session, actor=actor, college_id=college_id)
     return render(
@@ -142,7 +148,7 @@ def department_new(
 
 @router.post("/colleges/{college_id}/departments/new", response_class=HTMLResponse)
 async def department_create(
-    college_id: int, request: Request, session: DbSession, actor: CurrentActor
+    college_id: int, request: Request, session: DbSession, actor: DepartmentManager
 ) -> Response:
     college = repository.get_college(session, actor=actor, college_id=college_id)
     values = await read_form(request)
@@ -168,7 +174,7 @@ async def department_create(
 
 
 def _load_department(
-    session: DbSession, actor: CurrentActor, college_id: int, department_id: int
+    session: DbSession, actor: Actor, college_id: int, department_id: int
 ) -> tuple[College, Department]:
     college = repository.get_college(session, actor=actor, college_id=college_id)
     department = repository.get_department(
@@ -183,7 +189,7 @@ def department_edit(
     department_id: int,
     request: Request,
     session: DbSession,
-    actor: CurrentActor,
+    actor: DepartmentManager,
 ) -> Response:
     college, department = _load_department(session, actor, college_id, department_id)
     return render(
@@ -204,7 +210,7 @@ async def department_update(
     department_id: int,
     request: Request,
     session: DbSession,
-    actor: CurrentActor,
+    actor: DepartmentManager,
 ) -> Response:
     college, department = _load_department(session, actor, college_id, department_id)
     values = await read_form(request)
@@ -240,7 +246,7 @@ def department_confirm_delete(
     department_id: int,
     request: Request,
     session: DbSession,
-    actor: CurrentActor,
+    actor: DepartmentManager,
 ) -> Response:
     college, department = _load_department(session, actor, college_id, department_id)
     return render(
@@ -258,7 +264,7 @@ def department_delete(
     department_id: int,
     request: Request,
     session: DbSession,
-    actor: CurrentActor,
+    actor: DepartmentManager,
 ) -> Response:
     college, department = _load_department(session, actor, college_id, department_id)
     code = department.code

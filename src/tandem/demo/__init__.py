@@ -11,6 +11,7 @@ from tandem.college import repository as college_repository
 from tandem.college import service as college_service
 from tandem.college.models import College
 from tandem.college.schemas import CollegeCreate, DepartmentCreate
+from tandem.demo.accounts import ensure_demo_accounts
 
 DEMO_CODE = "DEMO"
 SECOND_CODE = "NORTH"
@@ -68,4 +69,8 @@ def build_demo(session: Session, *, console: Console | None = None) -> str:
                     )
                     created += 1
             progress.advance(task)
-    return f"colleges {DEMO_CODE} and {SECOND_CODE}, {created} departments added"
+    accounts = ensure_demo_accounts(session, actor)
+    return (
+        f"colleges {DEMO_CODE} and {SECOND_CODE}, {created} departments and "
+        f"{accounts} accounts added"
+    )

@@ -1,4 +1,4 @@
-"""FastAPI dependencies shared by every router: the database session, the actor, list queries."""
+"""FastAPI dependencies shared by every router: the database session and list queries."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from tandem.auth.actor import Actor
 from tandem.kit.pagination import ListParams
 
 
@@ -23,17 +22,9 @@ def get_session(request: Request) -> Iterator[Session]:
         raise
     finally:
         session.close()
-
-
-def get_actor(request: Request) -> Actor:
-    actor = getattr(request.state, "actor", None)
-    if isinstance(actor, Actor):
-        return actor
-    actor = Actor(label="web")
-    request.state.actor = actor
-    return actor
+    for hook in getattr(request.app.state, "after_commit", ()):
+        hook(request)
 
 
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
-CurrentActor = Annotated[Actor, Depends(get_actor)]
 ListQuery = Annotated[ListParams, Query()]

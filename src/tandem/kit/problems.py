@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tandem.kit.errors import AppError, NotFound, StaleVersion
 from tandem.kit.i18n import N_, gettext
 from tandem.kit.validation import from_pydantic
-from tandem.kit.web import render
+from tandem.kit.web import flash, render
 
 log = logging.getLogger("tandem.errors")
 PROBLEM_TYPE = "application/problem+json"
@@ -55,6 +56,11 @@ def problem_body(request: Request, error: AppError) -> dict[str, Any]:
 
 
 def _respond(request: Request, error: AppError, headers: dict[str, str] | None = None) -> Response:
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after:
+        headers = {**(headers or {}), "Retry-After": str(retry_after)}
+    if error.status_code == 401 and not wants_json(request):
+        return _to_login(request, error)
     if wants_json(request):
         return JSONResponse(
             problem_body(request, error),
@@ -69,6 +75,19 @@ def _respond(request: Request, error: AppError, headers: dict[str, str] | None =
         {"error": error, "title": gettext(error.title), "detail": error.localised()},
         status_code=error.status_code,
     )
+
+
+def _to_login(request: Request, error: AppError) -> Response:
+    """People who are not signed in go to the sign-in page, and come back afterwards."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if "session" in request.scope and error.code != "unauthenticated":
+        flash(request, error.message, "warning", **error.params)
+    if request.method != "GET":
+        target = "/"
+    response = RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
+    if request.headers.get("HX-Request") == "true":
+        response.headers["HX-Redirect"] = response.headers["location"]
+    return response
 
 
 async def handle_app_error(request: Request, exc: Exception) -> Response:

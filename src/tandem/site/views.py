@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import func, select, text
 
-from tandem.audit.models import AuditEntry
+from tandem.audit import repository as audit_repository
+from tandem.auth.deps import CurrentActor
+from tandem.auth.roles import Permission
 from tandem.college import repository as colleges
 from tandem.college.models import Department
 from tandem.config import SUPPORTED_LANGUAGES
-from tandem.kit.deps import CurrentActor, DbSession
+from tandem.kit.deps import DbSession
 from tandem.kit.middleware import LANGUAGE_COOKIE
 from tandem.kit.pagination import ListParams
 from tandem.kit.web import render
@@ -25,27 +29,26 @@ def safe_next(target: str | None) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: DbSession, actor: CurrentActor) -> Response:
-    page = colleges.list_colleges(session, actor=actor, params=ListParams(per_page=10))
-    department_count = session.scalar(select(func.count(Department.id))) or 0
-    counts = session.execute(
-        select(Department.college_id, func.count(Department.id))
-        .where(Department.college_id.in_([c.id for c in page.items]))
-        .group_by(Department.college_id)
-    )
-    per_college = {college_id: count for college_id, count in counts}
-    recent = session.scalars(
-        select(AuditEntry).order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc()).limit(8)
-    ).all()
-    return render(
-        request,
-        "home.html",
-        {
-            "colleges": page,
-            "department_count": department_count,
-            "recent": recent,
-            "departments_per_college": per_college,
-        },
-    )
+    """Each role's home: what they may see, and what needs them."""
+    context: dict[str, object] = {"colleges": None, "recent": []}
+    if actor.can(Permission.COLLEGE_READ):
+        page = colleges.list_colleges(session, actor=actor, params=ListParams(per_page=10))
+        counts = session.execute(
+            select(Department.college_id, func.count(Department.id))
+            .where(Department.college_id.in_([c.id for c in page.items]))
+            .group_by(Department.college_id)
+        )
+        context["colleges"] = page
+        context["departments_per_college"] = {college_id: n for college_id, n in counts}
+    if actor.can(Permission.AUDIT_READ):
+        context["recent"] = audit_repository.list_entries(
+            session,
+            actor=actor,
+            params=ListParams(per_page=8),
+            filters=audit_repository.AuditFilter(),
+            zone=ZoneInfo(request.app.state.settings.timezone),
+        ).items
+    return render(request, "home.html", context)
 
 
 @router.get("/language/{language}")

@@ -1,0 +1,88 @@
+"""Roles and what each may do. The one permission map; dependencies check against it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tandem.kit.i18n import N_, gettext
+
+
+class Role(StrEnum):
+    PLATFORM_ADMIN = "platform_admin"
+    COLLEGE_ADMIN = "college_admin"  # the cooperation office
+    DEPARTMENT_COORDINATOR = "department_coordinator"
+    TEACHER = "teacher"
+    ENTERPRISE_CONTACT = "enterprise_contact"  # bound to one enterprise
+    STUDENT = "student"  # bound to their own student record
+    AUTHORITY_VIEWER = "authority_viewer"  # read-only aggregates across a region's colleges
+
+
+ROLE_LABELS = {
+    Role.PLATFORM_ADMIN: N_("Platform administrator"),
+    Role.COLLEGE_ADMIN: N_("Cooperation office"),
+    Role.DEPARTMENT_COORDINATOR: N_("Department coordinator"),
+    Role.TEACHER: N_("Teacher"),
+    Role.ENTERPRISE_CONTACT: N_("Enterprise contact"),
+    Role.STUDENT: N_("Student"),
+    Role.AUTHORITY_VIEWER: N_("Education authority"),
+}
+
+# Roles whose account belongs to one college (the others: platform-wide, an enterprise, a region).
+COLLEGE_ROLES = frozenset(
+    {Role.COLLEGE_ADMIN, Role.DEPARTMENT_COORDINATOR, Role.TEACHER, Role.STUDENT}
+)
+# Roles a college admin may give; platform admins and authority viewers are made by platform admins.
+COLLEGE_GRANTABLE = frozenset(
+    {
+        Role.COLLEGE_ADMIN,
+        Role.DEPARTMENT_COORDINATOR,
+        Role.TEACHER,
+        Role.STUDENT,
+        Role.ENTERPRISE_CONTACT,
+    }
+)
+
+
+class Permission(StrEnum):
+    COLLEGE_CREATE = "college.create"
+    COLLEGE_READ = "college.read"
+    COLLEGE_UPDATE = "college.update"
+    DEPARTMENT_MANAGE = "department.manage"
+    USER_MANAGE = "user.manage"
+    AUDIT_READ = "audit.read"
+    OUTBOX_READ = "outbox.read"
+
+
+_ALL = frozenset(Permission)
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.PLATFORM_ADMIN: _ALL,
+    Role.COLLEGE_ADMIN: frozenset(
+        {
+            Permission.COLLEGE_READ,
+            Permission.COLLEGE_UPDATE,
+            Permission.DEPARTMENT_MANAGE,
+            Permission.USER_MANAGE,
+            Permission.AUDIT_READ,
+            Permission.OUTBOX_READ,
+        }
+    ),
+    Role.DEPARTMENT_COORDINATOR: frozenset({Permission.COLLEGE_READ}),
+    Role.TEACHER: frozenset({Permission.COLLEGE_READ}),
+    Role.STUDENT: frozenset(),
+    Role.ENTERPRISE_CONTACT: frozenset(),
+    Role.AUTHORITY_VIEWER: frozenset({Permission.COLLEGE_READ}),
+}
+
+
+def allows(role: str | None, permission: Permission) -> bool:
+    try:
+        return permission in PERMISSIONS[Role(role)] if role else False
+    except ValueError:
+        return False
+
+
+def role_label(role: str) -> str:
+    try:
+        return gettext(ROLE_LABELS[Role(role)])
+    except ValueError:
+        return role

@@ -1,0 +1,272 @@
+"""Every route × every role × own and another college: who may see and do what.
+
+Routes are discovered from the app, so a new route without a rule here fails the suite.
+Outcomes: ``ok`` (let through: 2xx, 3xx or a validation error), ``denied`` (403: the role may
+not), ``hidden`` (404: another college's or person's record, never confirmed to exist) and
+``login`` (401 or a redirect to the sign-in page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from tandem.auth import service as auth_service
+from tandem.auth.deps import SESSION_COOKIE
+from tandem.auth.roles import Permission, Role, allows
+from tandem.config import Settings
+from tandem.main import UI_COOKIE, create_app
+from tests.conftest import csrf_from
+from tests.factories import ACTOR, make_college, make_department, make_user
+from tests.routes import all_routes
+
+PUBLIC, SIGNED_IN, ALWAYS_404 = "public", "signed_in", "always_404"
+
+
+def perm(permission: Permission) -> tuple[str, Permission]:
+    return ("perm", permission)
+
+
+P = Permission
+RULES: dict[tuple[str, str], Any] = {
+    ("GET", "/"): SIGNED_IN,
+    ("GET", "/api/docs"): PUBLIC,
+    ("GET", "/api/v1/audit"): perm(P.AUDIT_READ),
+    ("GET", "/api/v1/colleges"): perm(P.COLLEGE_READ),
+    ("POST", "/api/v1/colleges"): perm(P.COLLEGE_CREATE),
+    ("GET", "/api/v1/colleges/{college_id}"): perm(P.COLLEGE_READ),
+    ("PATCH", "/api/v1/colleges/{college_id}"): perm(P.COLLEGE_UPDATE),
+    ("GET", "/api/v1/colleges/{college_id}/departments"): perm(P.COLLEGE_READ),
+    ("POST", "/api/v1/colleges/{college_id}/departments"): perm(P.DEPARTMENT_MANAGE),
+    ("GET", "/api/v1/colleges/{college_id}/departments/{department_id}"): perm(P.COLLEGE_READ),
+    ("PATCH", "/api/v1/colleges/{college_id}/departments/{department_id}"): perm(
+        P.DEPARTMENT_MANAGE
+    ),
+    ("DELETE", "/api/v1/colleges/{college_id}/departments/{department_id}"): perm(
+        P.DEPARTMENT_MANAGE
+    ),
+    ("GET", "/api/v1/me"): SIGNED_IN,
+    ("POST", "/api/v1/me/password"): SIGNED_IN,
+    ("GET", "/api/v1/me/tokens"): SIGNED_IN,
+    ("POST", "/api/v1/me/tokens"): SIGNED_IN,
+    ("DELETE", "/api/v1/me/tokens/{token_id}"): SIGNED_IN,
+    ("GET", "/api/v1/users"): perm(P.USER_MANAGE),
+    ("POST", "/api/v1/users"): perm(P.USER_MANAGE),
+    ("GET", "/api/v1/users/{user_id}"): perm(P.USER_MANAGE),
+    ("PATCH", "/api/v1/users/{user_id}"): perm(P.USER_MANAGE),
+    ("POST", "/api/v1/users/{user_id}/invitation"): perm(P.USER_MANAGE),
+    ("POST", "/api/v1/users/{user_id}/password-reset"): perm(P.USER_MANAGE),
+    ("GET", "/audit"): perm(P.AUDIT_READ),
+    ("GET", "/colleges"): perm(P.COLLEGE_READ),
+    ("GET", "/colleges/new"): perm(P.COLLEGE_CREATE),
+    ("POST", "/colleges/new"): perm(P.COLLEGE_CREATE),
+    ("GET", "/colleges/{college_id}"): perm(P.COLLEGE_READ),
+    ("GET", "/colleges/{college_id}/edit"): perm(P.COLLEGE_UPDATE),
+    ("POST", "/colleges/{college_id}/edit"): perm(P.COLLEGE_UPDATE),
+    ("GET", "/colleges/{college_id}/departments/new"): perm(P.DEPARTMENT_MANAGE),
+    ("POST", "/colleges/{college_id}/departments/new"): perm(P.DEPARTMENT_MANAGE),
+    ("GET", "/colleges/{college_id}/departments/{department_id}/edit"): perm(P.DEPARTMENT_MANAGE),
+    ("POST", "/colleges/{college_id}/departments/{department_id}/edit"): perm(P.DEPARTMENT_MANAGE),
+    ("GET", "/colleges/{college_id}/departments/{department_id}/delete"): perm(P.DEPARTMENT_MANAGE),
+    ("POST", "/colleges/{college_id}/departments/{department_id}/delete"): perm(
+        P.DEPARTMENT_MANAGE
+    ),
+    ("GET", "/healthz"): PUBLIC,
+    ("GET", "/readyz"): PUBLIC,
+    ("GET", "/invitation/{token}"): ALWAYS_404,
+    ("POST", "/invitation/{token}"): ALWAYS_404,
+    ("GET", "/password/reset/{token}"): ALWAYS_404,
+    ("POST", "/password/reset/{token}"): ALWAYS_404,
+    ("GET", "/language/{language}"): PUBLIC,
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("POST", "/logout"): PUBLIC,
+    ("GET", "/password/forgot"): PUBLIC,
+    ("POST", "/password/forgot"): PUBLIC,
+    ("GET", "/outbox"): perm(P.OUTBOX_READ),
+    ("GET", "/profile"): SIGNED_IN,
+    ("GET", "/profile/password"): SIGNED_IN,
+    ("POST", "/profile/password"): SIGNED_IN,
+    ("POST", "/profile/tokens"): SIGNED_IN,
+    ("POST", "/profile/tokens/{token_id}/revoke"): SIGNED_IN,
+    ("GET", "/users"): perm(P.USER_MANAGE),
+    ("GET", "/users/invite"): perm(P.USER_MANAGE),
+    ("POST", "/users/invite"): perm(P.USER_MANAGE),
+    ("GET", "/users/{user_id}"): perm(P.USER_MANAGE),
+    ("POST", "/users/{user_id}"): perm(P.USER_MANAGE),
+    ("GET", "/users/{user_id}/disable"): perm(P.USER_MANAGE),
+    ("POST", "/users/{user_id}/{state}"): perm(P.USER_MANAGE),
+}
+
+# Valid bodies, so that a request reaches the permission and scope checks (not just validation).
+BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/colleges"): {
+        "code": "NEWC",
+        "name_zh": "新学院",
+        "name_en": "New",
+        "region_code": "440100",
+    },
+    ("PATCH", "/api/v1/colleges/{college_id}"): {"name_en": "Renamed"},
+    ("POST", "/api/v1/colleges/{college_id}/departments"): {
+        "code": "NEWD",
+        "name_zh": "新系",
+        "name_en": "New",
+    },
+    ("PATCH", "/api/v1/colleges/{college_id}/departments/{department_id}"): {"name_en": "R"},
+    ("POST", "/api/v1/me/password"): {"current_password": "x", "new_password": "y"},
+    ("POST", "/api/v1/me/tokens"): {"name": "route test"},
+    ("POST", "/api/v1/users"): {
+        "email": "new.person@test.example",
+        "display_name": "New",
+        "role": "teacher",
+    },
+    ("PATCH", "/api/v1/users/{user_id}"): {"display_name": "Renamed"},
+}
+
+ROLES = ["anonymous", *[r.value for r in Role]]
+ROUTES = all_routes(create_app(Settings(env="test", secret_key="x", database_url="sqlite://")))
+SCOPED = ("{college_id}", "{department_id}", "{user_id}", "{token_id}")
+
+
+def test_every_route_has_a_rule_and_every_rule_a_route() -> None:
+    routes = set(ROUTES)
+    assert sorted(routes - set(RULES)) == [], "add these routes to RULES"
+    assert sorted(set(RULES) - routes) == [], "these rules name routes that no longer exist"
+
+
+@dataclass
+class World:
+    """College A (Guangzhou, the actors' own) and college B (Hebei, another region)."""
+
+    ids: dict[str, dict[str, int]]  # variant -> {param: id}; token ids are per role
+    cookies: dict[str, dict[str, str]]  # role -> cookies
+    csrf: dict[str, str]
+    own_tokens: dict[str, int]
+    other_tokens: dict[str, int]
+
+
+def _build(app: FastAPI, session: Session, settings: Settings) -> World:
+    a, b = make_college(session, region_code="440100"), make_college(session, region_code="130100")
+    dept_a, dept_b = make_department(session, a), make_department(session, b)
+    target_a = make_user(session, "teacher", a, password=None)
+    target_b = make_user(session, "teacher", b, password=None)
+    college_of = {Role.COLLEGE_ADMIN, Role.DEPARTMENT_COORDINATOR, Role.TEACHER, Role.STUDENT}
+    users = {
+        role.value: make_user(
+            session,
+            role.value,
+            a if role in college_of else None,
+            dept_a if role == Role.DEPARTMENT_COORDINATOR else None,
+            region="440000" if role == Role.AUTHORITY_VIEWER else None,
+            password=None,
+        )
+        for role in Role
+    }
+    cookies: dict[str, dict[str, str]] = {}
+    csrf: dict[str, str] = {}
+    own_tokens: dict[str, int] = {}
+    other_tokens: dict[str, int] = {}
+    stranger_token, _ = auth_service.create_token(session, actor=ACTOR, user=target_b, name="x")
+    for role in ROLES:
+        with TestClient(app) as anonymous:
+            csrf[role] = csrf_from(anonymous.get("/login").text)
+            cookies[role] = {UI_COOKIE: anonymous.cookies[UI_COOKIE]}
+        if role == "anonymous":
+            continue
+        user = users[role]
+        started = auth_service.start_session(
+            session, user=user, ip="t", user_agent="t", settings=settings
+        )
+        cookies[role][SESSION_COOKIE] = started.raw_token
+        token, _ = auth_service.create_token(session, actor=ACTOR, user=user, name="own")
+        own_tokens[role] = token.id
+        other_tokens[role] = stranger_token.id
+    session.commit()
+    ids = {
+        "own": {"college_id": a.id, "department_id": dept_a.id, "user_id": target_a.id},
+        "other": {"college_id": b.id, "department_id": dept_b.id, "user_id": target_b.id},
+    }
+    return World(ids, cookies, csrf, own_tokens, other_tokens)
+
+
+def _expected(rule: Any, role: str, variant: str) -> str:
+    if rule == ALWAYS_404:
+        return "hidden"
+    if role == "anonymous":
+        return "any" if rule == PUBLIC else "login"
+    if rule == PUBLIC:
+        return "any"
+    if rule == SIGNED_IN:
+        return "ok" if variant == "own" else "hidden"  # another person's token
+    _, permission = rule
+    if not allows(role, permission):
+        return "denied"
+    if variant == "other" and role != Role.PLATFORM_ADMIN:
+        return "hidden"
+    return "ok"
+
+
+def _outcome(status: int, location: str) -> str:
+    assert status < 500, f"server error {status}"
+    if status == 401 or (status in (302, 303) and location.startswith("/login")):
+        return "login"
+    return {403: "denied", 404: "hidden"}.get(status, "ok")
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
+def test_route_by_role(
+    method: str,
+    path: str,
+    app: FastAPI,
+    session: Session,
+    connection: Connection,
+    settings: Settings,
+) -> None:
+    rule = RULES[(method, path)]
+    world = _build(app, session, settings)
+    variants = ["own", "other"] if any(p in path for p in SCOPED) else ["own"]
+    failures = []
+    for role in ROLES:
+        for variant in variants:
+            values = {
+                **world.ids[variant],
+                "token": "no-such-token",
+                "language": "en",
+                "state": "disable",
+                "token_id": (world.own_tokens if variant == "own" else world.other_tokens).get(
+                    role, 0
+                ),
+            }
+            url = path.format(**values)
+            savepoint = connection.begin_nested()  # each request starts from the same world
+            try:
+                client = TestClient(
+                    app, cookies=world.cookies[role], headers={"X-CSRF-Token": world.csrf[role]}
+                )
+                response = client.request(
+                    method,
+                    url,
+                    follow_redirects=False,
+                    **(
+                        {"json": BODIES.get((method, path), {})}
+                        if url.startswith("/api/") and method != "GET"
+                        else {}
+                    ),
+                )
+            finally:
+                savepoint.rollback()
+            got = _outcome(response.status_code, response.headers.get("location", ""))
+            want = _expected(rule, role, variant)
+            ok = got != "denied" if want == "any" else got == want
+            if not ok:
+                failures.append(
+                    f"{role} {variant} {method} {url}: want {want}, "
+                    f"got {got} ({response.status_code})"
+                )
+    assert not failures, "\n".join(failures)

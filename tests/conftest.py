@@ -63,6 +63,13 @@ def fresh_postgres_schema(url: str, schema: str) -> str:
 
 
 @pytest.fixture(scope="session")
+def worker_id(request: pytest.FixtureRequest) -> str:
+    """The xdist worker's name ("master" without xdist), so the suite runs either way."""
+    workerinput = getattr(request.config, "workerinput", None)
+    return str(workerinput["workerid"]) if workerinput else "master"
+
+
+@pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
     pg = postgres_url()
     if pg:

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     database_url: str = ""
     secret_key: str = ""
+    data_key: str = ""  # Fernet key for personal data (ID numbers); separate from secret_key
     default_language: Literal["zh_CN", "en"] = "zh_CN"
     upload_dir: Path | None = None
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, gt=0)

@@ -5,6 +5,14 @@ from tandem.auth.models import AccountLink, ApiToken, LoginFailure, LoginSession
 from tandem.college.models import College, Department
 from tandem.kit.orm import Base
 from tandem.mail.models import OutboxMessage
+from tandem.partner.models import (
+    Enterprise,
+    EnterpriseChangeProposal,
+    EnterpriseContact,
+    EnterpriseStaffCount,
+    Partnership,
+)
+from tandem.people.models import Major, SchoolClass, Student, Teacher
 
 __all__ = [
     "AccountLink",
@@ -16,5 +24,14 @@ __all__ = [
     "LoginFailure",
     "LoginSession",
     "OutboxMessage",
+    "Enterprise",
+    "EnterpriseChangeProposal",
+    "EnterpriseContact",
+    "EnterpriseStaffCount",
+    "Major",
+    "Partnership",
+    "SchoolClass",
+    "Student",
+    "Teacher",
     "User",
 ]

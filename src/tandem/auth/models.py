@@ -25,6 +25,16 @@ class User(IdMixin, TimestampMixin, VersionMixin, Base):
         ForeignKey("department.id", ondelete="RESTRICT"), index=True
     )
     region_code: Mapped[str | None] = mapped_column(String(6))  # authority viewers' region
+    # Bindings: a student or teacher account to its record, an enterprise contact to its firm.
+    student_id: Mapped[int | None] = mapped_column(
+        ForeignKey("student.id", ondelete="RESTRICT"), unique=True
+    )
+    teacher_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teacher.id", ondelete="RESTRICT"), unique=True
+    )
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="RESTRICT"), index=True
+    )
     password_hash: Mapped[str | None] = mapped_column(String(200))  # None until invitation accepted
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None]

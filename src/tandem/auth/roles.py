@@ -51,25 +51,52 @@ class Permission(StrEnum):
     USER_MANAGE = "user.manage"
     AUDIT_READ = "audit.read"
     OUTBOX_READ = "outbox.read"
+    STRUCTURE_READ = "structure.read"  # majors and classes
+    STRUCTURE_MANAGE = "structure.manage"
+    STUDENT_READ = "student.read"  # students see only their own record (repository scope)
+    STUDENT_MANAGE = "student.manage"
+    STUDENT_REVEAL_ID = "student.reveal_id"  # see a full resident ID number (each reveal audited)
+    TEACHER_READ = "teacher.read"
+    TEACHER_MANAGE = "teacher.manage"
+    ENTERPRISE_READ = "enterprise.read"  # enterprise contacts: only their own enterprise
+    ENTERPRISE_CREATE = "enterprise.create"
+    ENTERPRISE_EDIT = "enterprise.edit"  # shared master data: its own contacts and platform admins
+    ENTERPRISE_PROPOSE = "enterprise.propose"  # colleges propose changes to master data
+    PARTNERSHIP_READ = "partnership.read"  # enterprise contacts: their enterprise's partnerships
+    PARTNERSHIP_MANAGE = "partnership.manage"
 
 
 _ALL = frozenset(Permission)
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PLATFORM_ADMIN: _ALL,
-    Role.COLLEGE_ADMIN: frozenset(
+    Role.COLLEGE_ADMIN: _ALL - {Permission.COLLEGE_CREATE, Permission.ENTERPRISE_EDIT},
+    Role.DEPARTMENT_COORDINATOR: frozenset(
         {
             Permission.COLLEGE_READ,
-            Permission.COLLEGE_UPDATE,
-            Permission.DEPARTMENT_MANAGE,
-            Permission.USER_MANAGE,
-            Permission.AUDIT_READ,
-            Permission.OUTBOX_READ,
+            Permission.STRUCTURE_READ,
+            Permission.STUDENT_READ,
+            Permission.TEACHER_READ,
+            Permission.ENTERPRISE_READ,
+            Permission.ENTERPRISE_CREATE,
+            Permission.ENTERPRISE_PROPOSE,
+            Permission.PARTNERSHIP_READ,
+            Permission.PARTNERSHIP_MANAGE,
         }
     ),
-    Role.DEPARTMENT_COORDINATOR: frozenset({Permission.COLLEGE_READ}),
-    Role.TEACHER: frozenset({Permission.COLLEGE_READ}),
-    Role.STUDENT: frozenset(),
-    Role.ENTERPRISE_CONTACT: frozenset(),
+    Role.TEACHER: frozenset(
+        {
+            Permission.COLLEGE_READ,
+            Permission.STRUCTURE_READ,
+            Permission.STUDENT_READ,
+            Permission.TEACHER_READ,
+            Permission.ENTERPRISE_READ,
+            Permission.PARTNERSHIP_READ,
+        }
+    ),
+    Role.STUDENT: frozenset({Permission.STUDENT_READ}),
+    Role.ENTERPRISE_CONTACT: frozenset(
+        {Permission.ENTERPRISE_READ, Permission.ENTERPRISE_EDIT, Permission.PARTNERSHIP_READ}
+    ),
     Role.AUTHORITY_VIEWER: frozenset({Permission.COLLEGE_READ}),
 }
 

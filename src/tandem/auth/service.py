@@ -39,6 +39,9 @@ from tandem.kit.orm import utcnow
 from tandem.mail.service import queue_message
 
 USER_FIELDS = (
+    "student_id",
+    "teacher_id",
+    "enterprise_id",
     "email",
     "display_name",
     "role",
@@ -79,6 +82,9 @@ def actor_for(user: User, *, session_id: int | None = None) -> Actor:
         college_id=user.college_id,
         department_id=user.department_id,
         region_code=user.region_code,
+        student_id=user.student_id,
+        teacher_id=user.teacher_id,
+        enterprise_id=user.enterprise_id,
         session_id=session_id,
     )
 

@@ -1,0 +1,1 @@
+"""Partner enterprises (platform-wide master data) and partnerships (college × enterprise)."""

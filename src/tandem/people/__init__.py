@@ -1,0 +1,1 @@
+"""The college's people and structure: majors, classes, students and teachers."""

@@ -29,7 +29,7 @@ from tests.factories import ACTOR, make_college, make_department, make_user
 from tests.routes import all_routes
 
 PUBLIC, SIGNED_IN, ALWAYS_404 = "public", "signed_in", "always_404"
-ACCESS_MODULES: list[str] = []  # e.g. "people", "partner": each a tests/<name>/access.py
+ACCESS_MODULES = ["people", "partner"]  # each a tests/<name>/access.py
 
 
 def perm(permission: Permission) -> tuple[str, Permission]:

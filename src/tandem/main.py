@@ -24,6 +24,10 @@ from tandem.kit.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from tandem.kit.web import STATIC_DIR
 from tandem.mail import views as mail_views
 from tandem.mail.delivery import deliver_after_commit
+from tandem.partner import api as partner_api
+from tandem.partner import views as partner_views
+from tandem.people import api as people_api
+from tandem.people import views as people_views
 from tandem.site import views as site_views
 
 UI_COOKIE = "tandem_ui"
@@ -60,6 +64,10 @@ def create_app(
         audit_api.router,
         audit_views.router,
         mail_views.router,
+        people_api.router,
+        people_views.router,
+        partner_api.router,
+        partner_views.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -183,19 +183,22 @@ def _build(app: FastAPI, session: Session, settings: Settings) -> World:
     other_tokens: dict[str, int] = {}
     stranger_token, _ = auth_service.create_token(session, actor=ACTOR, user=target_b, name="x")
     for role in ROLES:
-        with TestClient(app) as anonymous:
-            csrf[role] = csrf_from(anonymous.get("/login").text)
-            cookies[role] = {UI_COOKIE: anonymous.cookies[UI_COOKIE]}
-        if role == "anonymous":
-            continue
-        user = users[role]
-        started = auth_service.start_session(
-            session, user=user, ip="t", user_agent="t", settings=settings
-        )
-        cookies[role][SESSION_COOKIE] = started.raw_token
-        token, _ = auth_service.create_token(session, actor=ACTOR, user=user, name="own")
-        own_tokens[role] = token.id
-        other_tokens[role] = stranger_token.id
+        with TestClient(app) as browser:
+            csrf[role] = csrf_from(browser.get("/login").text)
+            cookies[role] = {UI_COOKIE: browser.cookies[UI_COOKIE]}
+            if role != "anonymous":
+                user = users[role]
+                started = auth_service.start_session(
+                    session, user=user, ip="t", user_agent="t", settings=settings
+                )
+                session.commit()
+                cookies[role][SESSION_COOKIE] = started.raw_token
+                # Signed in, the CSRF token belongs to the login session: read it from a page.
+                browser.cookies.set(SESSION_COOKIE, started.raw_token)
+                csrf[role] = csrf_from(browser.get("/profile").text)
+                token, _ = auth_service.create_token(session, actor=ACTOR, user=user, name="own")
+                own_tokens[role] = token.id
+                other_tokens[role] = stranger_token.id
     session.commit()
     ids = {
         "own": {"college_id": a.id, "department_id": dept_a.id, "user_id": target_a.id},

@@ -149,8 +149,44 @@ def demo(
 def _college_by_code(session: Session, code: str) -> College:
     college = college_repository.find_college_by_code(session, code)
     if college is None:
-        fail(NotFound(N_("No college with code %(code)s."), code=code.upper()))
+        fail(NotFound(N_("No college with code %(value)s."), value=code.upper()))
     return college
+
+
+def _bindings(
+    session: Session,
+    college: College | None,
+    student: str | None,
+    teacher: str | None,
+    enterprise: str | None,
+) -> dict[str, int]:
+    """Record ids for --student / --teacher / --enterprise, or a clear error."""
+    from tandem.kit.identifiers import normalise_code
+    from tandem.partner.models import Enterprise
+    from tandem.people.models import Student, Teacher
+
+    found: dict[str, int] = {}
+    for option, number, model, column, field in (
+        ("--student", student, Student, Student.student_number, "student_id"),
+        ("--teacher", teacher, Teacher, Teacher.staff_number, "teacher_id"),
+    ):
+        if number is None:
+            continue
+        if college is None:
+            fail(AppError(N_("%(option)s needs --college."), option=option))
+        record_id = session.scalar(
+            select(model.id).where(model.college_id == college.id, column == number.strip())
+        )
+        if record_id is None:
+            fail(NotFound(N_("No record with number %(number)s in this college."), number=number))
+        found[field] = record_id
+    if enterprise is not None:
+        code = normalise_code(enterprise)
+        enterprise_id = session.scalar(select(Enterprise.id).where(Enterprise.uscc == code))
+        if enterprise_id is None:
+            fail(NotFound(N_("No enterprise with the credit code %(value)s."), value=code))
+        found["enterprise_id"] = enterprise_id
+    return found
 
 
 @user_app.command("create")
@@ -168,6 +204,15 @@ def user_create(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
+    student: Annotated[
+        str | None, typer.Option("--student", help="Bind to this student number (in --college).")
+    ] = None,
+    teacher: Annotated[
+        str | None, typer.Option("--teacher", help="Bind to this staff number (in --college).")
+    ] = None,
+    enterprise: Annotated[
+        str | None, typer.Option("--enterprise", help="Bind to the enterprise with this USCC.")
+    ] = None,
 ) -> None:
     """Create an account; without --password-stdin an invitation e-mail is queued instead."""
     from pydantic import ValidationError
@@ -182,15 +227,15 @@ def user_create(
             department_row = None
             if department:
                 if college_row is None:
-                    fail(AppError(N_("--department needs --college.")))
+                    fail(AppError(N_("%(option)s needs --college."), option="--department"))
                 department_row = college_repository.find_department_by_code(
                     session, college_row, department
                 )
                 if department_row is None:
                     fail(
                         NotFound(
-                            N_("No department with code %(code)s in this college."),
-                            code=department.upper(),
+                            N_("No department with code %(value)s in this college."),
+                            value=department.upper(),
                         )
                     )
             try:
@@ -201,6 +246,7 @@ def user_create(
                     college_id=college_row.id if college_row else None,
                     department_id=department_row.id if department_row else None,
                     region_code=region,
+                    **_bindings(session, college_row, student, teacher, enterprise),
                 )
             except ValidationError as exc:
                 fail(from_validation_error(exc))

@@ -14,9 +14,8 @@ from tandem.auth.roles import Permission
 from tandem.kit.deps import DbSession
 from tandem.kit.errors import PermissionDenied, Unauthenticated
 from tandem.kit.i18n import N_
-from tandem.kit.web import CSRF_HEADER, csrf_token
+from tandem.kit.web import CSRF_HEADER, SESSION_COOKIE, csrf_token
 
-SESSION_COOKIE = "tandem_session"
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 

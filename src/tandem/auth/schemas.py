@@ -30,6 +30,9 @@ class UserInvite(BaseModel):
     college_id: int | None = Field(default=None, description="Defaults to your own college.")
     department_id: int | None = None
     region_code: RegionCode | None = None
+    student_id: int | None = Field(default=None, description="Student accounts: their record.")
+    teacher_id: int | None = Field(default=None, description="Teacher accounts: their record.")
+    enterprise_id: int | None = Field(default=None, description="Enterprise contacts: the firm.")
 
 
 class UserUpdate(BaseModel):
@@ -39,6 +42,9 @@ class UserUpdate(BaseModel):
     role: Role | None = None
     department_id: int | None = None
     is_active: bool | None = None
+    student_id: int | None = None
+    teacher_id: int | None = None
+    enterprise_id: int | None = None
     version: int | None = Field(default=None, ge=1)
 
 
@@ -52,6 +58,9 @@ class UserRead(BaseModel):
     college_id: int | None
     department_id: int | None
     region_code: str | None
+    student_id: int | None
+    teacher_id: int | None
+    enterprise_id: int | None
     is_active: bool
     is_invited: bool
     last_login_at: datetime | None

@@ -54,6 +54,7 @@ USER_FIELDS = (
 SENSITIVE = ("password_hash",)
 TOKEN_PREFIX = "tdm_"  # noqa: S105 - a visible prefix, not a secret
 _TOUCH_EVERY = timedelta(minutes=1)
+_DUMMY_HASH = hash_password("not-a-real-password-only-for-timing")
 
 
 class TooManyAttempts(AppError):
@@ -79,7 +80,8 @@ def actor_for(user: User, *, session_id: int | None = None) -> Actor:
         label=user.email,
         user_id=user.id,
         role=user.role,
-        college_id=user.college_id,
+        # An enterprise contact's scope is its enterprise, not the college that invited it.
+        college_id=None if user.role == Role.ENTERPRISE_CONTACT else user.college_id,
         department_id=user.department_id,
         region_code=user.region_code,
         student_id=user.student_id,
@@ -136,7 +138,7 @@ def _check_placement(
     if not actor.is_platform_wide:
         if not actor.can(Permission.USER_MANAGE) or role not in COLLEGE_GRANTABLE:
             raise PermissionDenied(N_("You cannot give the role %(role)s."), role=role.value)
-        if college_id != actor.college_id:
+        if college_id != actor.college_id and role != Role.ENTERPRISE_CONTACT:
             raise PermissionDenied(N_("You can only manage accounts of your own college."))
     if role in COLLEGE_ROLES:
         if college_id is None or session.get(College, college_id) is None:
@@ -173,13 +175,89 @@ def _check_placement(
         )
 
 
+def _check_bindings(
+    session: Session,
+    *,
+    actor: Actor,
+    role: Role,
+    college_id: int | None,
+    data: UserInvite | UserUpdate,
+    user_id: int | None = None,
+) -> None:
+    """A student account binds to a student of its college, a teacher account to a teacher,
+    an enterprise contact to an enterprise (for a college, one it has a partnership with)."""
+    from tandem.partner.models import Enterprise, Partnership
+    from tandem.people.models import Student, Teacher
+
+    checks: list[tuple[str, int | None, Role, type[Any], str]] = [
+        (
+            "student_id",
+            data.student_id,
+            Role.STUDENT,
+            Student,
+            N_("Choose a student of the same college."),
+        ),
+        (
+            "teacher_id",
+            data.teacher_id,
+            Role.TEACHER,
+            Teacher,
+            N_("Choose a teacher of the same college."),
+        ),
+    ]
+    for field, record_id, wanted_role, model, message in checks:
+        if record_id is None:
+            continue
+        record = session.get(model, record_id)
+        if role != wanted_role or record is None or record.college_id != college_id:
+            raise _field_error(field, "unknown_record", message)
+        taken = session.scalar(
+            select(User.id).where(getattr(User, field) == record_id, User.id != (user_id or 0))
+        )
+        if taken is not None:
+            raise _field_error(
+                field, "already_bound", N_("Another account is already bound to this record.")
+            )
+    if data.enterprise_id is not None:
+        enterprise = session.get(Enterprise, data.enterprise_id)
+        if role != Role.ENTERPRISE_CONTACT or enterprise is None:
+            raise _field_error(
+                "enterprise_id",
+                "unknown_record",
+                N_("Choose an enterprise for an enterprise contact."),
+            )
+        if (
+            not actor.is_platform_wide
+            and session.scalar(
+                select(Partnership.id).where(
+                    Partnership.college_id == actor.college_id,
+                    Partnership.enterprise_id == enterprise.id,
+                )
+            )
+            is None
+        ):
+            raise _field_error(
+                "enterprise_id",
+                "not_a_partner",
+                N_("Your college has no partnership with this enterprise."),
+            )
+    elif role == Role.ENTERPRISE_CONTACT and not actor.is_platform_wide:
+        # A college invites contacts of its own partners; platform admins may bind later.
+        raise _field_error(
+            "enterprise_id",
+            "enterprise_required",
+            N_("An enterprise contact needs its enterprise."),
+        )
+
+
 def create_user(
     session: Session, *, actor: Actor, data: UserInvite, password: str | None = None
 ) -> User:
     """Create an account; without a password it waits for its invitation to be accepted."""
     college_id = data.college_id
-    if college_id is None and data.role in COLLEGE_ROLES and not actor.is_platform_wide:
-        college_id = actor.college_id
+    managed_here = data.role in COLLEGE_ROLES or data.role == Role.ENTERPRISE_CONTACT
+    if college_id is None and managed_here and not actor.is_platform_wide:
+        college_id = actor.college_id  # an office's invited enterprise contacts stay in its list
     _check_placement(
         session,
         actor=actor,
@@ -188,6 +266,7 @@ def create_user(
         department_id=data.department_id,
         region_code=data.region_code,
     )
+    _check_bindings(session, actor=actor, role=data.role, college_id=college_id, data=data)
     if session.scalar(select(User.id).where(User.email == data.email)) is not None:
         raise Conflict(
             N_("An account with the e-mail %(email)s already exists."),
@@ -211,6 +290,9 @@ def create_user(
         college_id=college_id,
         department_id=data.department_id,
         region_code=data.region_code if data.role == Role.AUTHORITY_VIEWER else None,
+        student_id=data.student_id,
+        teacher_id=data.teacher_id,
+        enterprise_id=data.enterprise_id,
         password_hash=hash_password(password) if password else None,
         password_changed_at=utcnow() if password else None,
     )
@@ -246,7 +328,8 @@ def resend_invitation(
 
 def update_user(session: Session, *, actor: Actor, user: User, data: UserUpdate) -> User:
     check_version(user, data.version)
-    if user.id == actor.user_id and (data.role is not None or data.is_active is False):
+    changes_own_role = data.role is not None and data.role != Role(user.role)
+    if user.id == actor.user_id and (changes_own_role or data.is_active is False):
         raise PermissionDenied(N_("You cannot change your own role or disable your own account."))
     before = _snapshot(user)
     role = data.role or Role(user.role)
@@ -264,6 +347,24 @@ def update_user(session: Session, *, actor: Actor, user: User, data: UserUpdate)
         )
         user.role = role.value
         user.department_id = department_id
+    bindings = {"student_id", "teacher_id", "enterprise_id"} & data.model_fields_set
+    if bindings or data.role is not None:
+        merged = data.model_copy(
+            update={
+                name: (getattr(data, name) if name in bindings else getattr(user, name))
+                for name in ("student_id", "teacher_id", "enterprise_id")
+            }
+        )
+        _check_bindings(
+            session,
+            actor=actor,
+            role=role,
+            college_id=user.college_id,
+            data=merged,
+            user_id=user.id,
+        )
+        for name in bindings:
+            setattr(user, name, getattr(data, name))
     if data.display_name is not None:
         user.display_name = data.display_name
     if data.is_active is not None and data.is_active != user.is_active:
@@ -363,6 +464,11 @@ def send_password_reset(
 ) -> None:
     if not user.is_active:
         raise Conflict(N_("The account is disabled; enable it first."))
+    if user.is_invited:
+        raise Conflict(
+            N_("%(email)s has not accepted the invitation yet; send the invitation again."),
+            email=user.email,
+        )
     _send_link(session, user=user, purpose="reset", settings=settings, language=language)
     audit.record(
         session,
@@ -419,7 +525,11 @@ def redeem_link(session: Session, *, raw: str, purpose: str, new_password: str) 
     before = _snapshot(user)
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
-    link.used_at = utcnow()
+    session.execute(
+        update(AccountLink)
+        .where(AccountLink.user_id == user.id, AccountLink.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
     revoke_sessions(session, user=user)
     session.flush()
     action = "accept_invitation" if purpose == "invitation" else "reset_password"
@@ -478,7 +588,10 @@ def authenticate(session: Session, *, email: str, password: str, ip: str) -> Use
             retry_after=decision.retry_after_seconds,
             seconds=decision.retry_after_seconds,
         )
-    if user is None or not verify_password(user.password_hash, password):
+    # An unknown address costs the same hashing time as a known one (no account probing).
+    known = user is not None and user.password_hash is not None
+    matches = verify_password(user.password_hash if known and user else _DUMMY_HASH, password)
+    if user is None or not known or not matches:
         session.add(LoginFailure(email=email, ip_address=ip, attempted_at=now))
         if user is not None:
             audit.record(

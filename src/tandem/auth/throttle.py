@@ -40,14 +40,35 @@ def decide(
     now: datetime,
     policy: ThrottlePolicy = ThrottlePolicy(),
 ) -> Decision:
-    """May someone try to sign in now, given the failures so far (for the account, the address)?"""
-    by_address = [t for t in address_failures if now - t < policy.window]
-    if len(by_address) >= policy.address_lock_after:
-        unlock = max(by_address) + policy.lock_for
+    """May someone try to sign in now, given the failures so far (for the account, the address)?
+
+    Both limits are worked out and the longer wait wins, so ``retry_after_seconds`` is never
+    shorter than the time until a sign-in could really succeed.
+    """
+    refusals = [
+        d
+        for d in (
+            _by_address(address_failures, now, policy),
+            _by_account(account_failures, now, policy),
+        )
+        if not d.allowed
+    ]
+    if not refusals:
+        return Decision(True)
+    return max(refusals, key=lambda d: (d.retry_after_seconds, d.locked))
+
+
+def _by_address(failures: Sequence[datetime], now: datetime, policy: ThrottlePolicy) -> Decision:
+    recent = [t for t in failures if now - t < policy.window]
+    if len(recent) >= policy.address_lock_after:
+        unlock = max(recent) + policy.lock_for
         if now < unlock:
             return Decision(False, _seconds_until(unlock, now), locked=True, by_address=True)
+    return Decision(True)
 
-    recent = [t for t in account_failures if now - t < policy.window]
+
+def _by_account(failures: Sequence[datetime], now: datetime, policy: ThrottlePolicy) -> Decision:
+    recent = [t for t in failures if now - t < policy.window]
     if len(recent) >= policy.lock_after:
         unlock = max(recent) + policy.lock_for
         if now < unlock:

@@ -42,7 +42,9 @@ class AppError(Exception):
         self.errors = errors or []
         if code:
             self.code = code
-        super().__init__(self.message % params if params else self.message)
+        # Formatting now makes a missing placeholder value fail where the error is raised
+        # (e.g. a message's %(code)s swallowed by the ``code`` argument), not in front of a user.
+        super().__init__(self.message % params if "%(" in self.message else self.message)
 
     def localised(self) -> str:
         return gettext(self.message, **self.params)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from functools import cache
@@ -27,6 +28,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
 CSRF_FIELD = "csrf_token"
+SESSION_COOKIE = "tandem_session"  # the login session (see tandem.auth)
 CSRF_HEADER = "X-CSRF-Token"
 _FLASH_KEY = "_flashes"
 _CSRF_KEY = "_csrf"
@@ -136,6 +138,12 @@ def pop_flashes(request: Request) -> list[dict[str, str]]:
 
 
 def csrf_token(request: Request) -> str:
+    """The token forms and htmx send back. Signed in, it is derived from the login session's
+    cookie, so a token from before sign-in (or planted by someone else) is worthless after it."""
+    raw_session = request.cookies.get(SESSION_COOKIE)
+    if raw_session:
+        secret = request.app.state.settings.resolved_secret_key().encode()
+        return hmac.new(secret, b"csrf:" + raw_session.encode(), hashlib.sha256).hexdigest()
     if "session" not in request.scope:
         return ""
     token = request.session.get(_CSRF_KEY)
@@ -153,7 +161,7 @@ async def verify_csrf(request: Request) -> None:
     """Refuse a state-changing page request whose CSRF token is missing or forged."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
-    expected = request.session.get(_CSRF_KEY, "") if "session" in request.scope else ""
+    expected = csrf_token(request)
     sent = request.headers.get(CSRF_HEADER, "")
     if not sent:
         content_type = request.headers.get("content-type", "")

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from tandem.auth import service as auth_service
 from tandem.auth.actor import Actor
-from tandem.auth.deps import SESSION_COOKIE
 from tandem.auth.models import User
 from tandem.auth.roles import Role
 from tandem.auth.schemas import UserInvite
@@ -17,6 +16,7 @@ from tandem.college import service as college_service
 from tandem.college.models import College, Department
 from tandem.college.schemas import CollegeCreate, DepartmentCreate
 from tandem.config import Settings
+from tandem.kit.web import SESSION_COOKIE
 
 ACTOR = Actor.system("test")
 _numbers = count(1)

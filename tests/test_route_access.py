@@ -20,9 +20,9 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from tandem.auth import service as auth_service
-from tandem.auth.deps import SESSION_COOKIE
 from tandem.auth.roles import Permission, Role, allows
 from tandem.config import Settings
+from tandem.kit.web import SESSION_COOKIE
 from tandem.main import UI_COOKIE, create_app
 from tests.conftest import csrf_from
 from tests.factories import ACTOR, make_college, make_department, make_user

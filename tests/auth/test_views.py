@@ -14,12 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tandem.auth import service
-from tandem.auth.deps import SESSION_COOKIE
 from tandem.auth.models import ApiToken, LoginFailure, LoginSession, User
 from tandem.auth.passwords import verify_password
 from tandem.college.models import College
 from tandem.config import Settings
 from tandem.kit.orm import utcnow
+from tandem.kit.web import SESSION_COOKIE
 from tandem.mail.models import OutboxMessage
 from tests.conftest import csrf_from, post_form
 from tests.factories import PASSWORD, make_college, make_user

@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -54,7 +55,11 @@ USER_FIELDS = (
 SENSITIVE = ("password_hash",)
 TOKEN_PREFIX = "tdm_"  # noqa: S105 - a visible prefix, not a secret
 _TOUCH_EVERY = timedelta(minutes=1)
-_DUMMY_HASH = hash_password("not-a-real-password-only-for-timing")
+
+
+@cache
+def _dummy_hash() -> str:
+    return hash_password("not-a-real-password-only-for-timing")
 
 
 class TooManyAttempts(AppError):
@@ -589,9 +594,9 @@ def authenticate(session: Session, *, email: str, password: str, ip: str) -> Use
             seconds=decision.retry_after_seconds,
         )
     # An unknown address costs the same hashing time as a known one (no account probing).
-    known = user is not None and user.password_hash is not None
-    matches = verify_password(user.password_hash if known and user else _DUMMY_HASH, password)
-    if user is None or not known or not matches:
+    stored = user.password_hash if user is not None else None
+    matches = verify_password(stored or _dummy_hash(), password) and stored is not None
+    if user is None or not matches:
         session.add(LoginFailure(email=email, ip_address=ip, attempted_at=now))
         if user is not None:
             audit.record(

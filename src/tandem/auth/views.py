@@ -6,14 +6,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tandem.auth import repository, service
-from tandem.auth.deps import SESSION_COOKIE, CurrentActor, OptionalActor
+from tandem.auth.deps import CurrentActor, OptionalActor
 from tandem.auth.models import User
 from tandem.auth.schemas import TokenCreate
 from tandem.kit.deps import DbSession
 from tandem.kit.errors import AppError, FieldError, ValidationFailed
 from tandem.kit.forms import errors_by_field, read_form, validate
 from tandem.kit.i18n import N_, get_language
-from tandem.kit.web import flash, render, rotate_csrf, verify_csrf
+from tandem.kit.web import SESSION_COOKIE, flash, render, rotate_csrf, verify_csrf
 from tandem.site.views import safe_next
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from tandem.auth import service as auth_service
 from tandem.auth.roles import Permission, Role, allows
 from tandem.config import Settings
-from tandem.kit.web import SESSION_COOKIE
+from tandem.kit.web import SESSION_COOKIE, session_csrf_token
 from tandem.main import UI_COOKIE, create_app
 from tests.conftest import csrf_from
 from tests.factories import ACTOR, make_college, make_department, make_user
@@ -182,23 +182,23 @@ def _build(app: FastAPI, session: Session, settings: Settings) -> World:
     own_tokens: dict[str, int] = {}
     other_tokens: dict[str, int] = {}
     stranger_token, _ = auth_service.create_token(session, actor=ACTOR, user=target_b, name="x")
+    with TestClient(app) as browser:
+        anonymous_csrf = csrf_from(browser.get("/login").text)
+        anonymous_ui = browser.cookies[UI_COOKIE]
     for role in ROLES:
-        with TestClient(app) as browser:
-            csrf[role] = csrf_from(browser.get("/login").text)
-            cookies[role] = {UI_COOKIE: browser.cookies[UI_COOKIE]}
-            if role != "anonymous":
-                user = users[role]
-                started = auth_service.start_session(
-                    session, user=user, ip="t", user_agent="t", settings=settings
-                )
-                session.commit()
-                cookies[role][SESSION_COOKIE] = started.raw_token
-                # Signed in, the CSRF token belongs to the login session: read it from a page.
-                browser.cookies.set(SESSION_COOKIE, started.raw_token)
-                csrf[role] = csrf_from(browser.get("/profile").text)
-                token, _ = auth_service.create_token(session, actor=ACTOR, user=user, name="own")
-                own_tokens[role] = token.id
-                other_tokens[role] = stranger_token.id
+        if role == "anonymous":
+            csrf[role], cookies[role] = anonymous_csrf, {UI_COOKIE: anonymous_ui}
+            continue
+        user = users[role]
+        started = auth_service.start_session(
+            session, user=user, ip="t", user_agent="t", settings=settings
+        )
+        cookies[role] = {SESSION_COOKIE: started.raw_token}
+        # Signed in, the CSRF token is derived from the login session (as the pages embed it).
+        csrf[role] = session_csrf_token(settings.resolved_secret_key(), started.raw_token)
+        token, _ = auth_service.create_token(session, actor=ACTOR, user=user, name="own")
+        own_tokens[role] = token.id
+        other_tokens[role] = stranger_token.id
     session.commit()
     ids = {
         "own": {"college_id": a.id, "department_id": dept_a.id, "user_id": target_a.id},

@@ -125,6 +125,7 @@ def demo(
     if_empty: Annotated[
         bool, typer.Option("--if-empty", help="Only load when the database has no college yet.")
     ] = False,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same college.")] = 2026,
 ) -> None:
     """Load the demo college (code DEMO) with its departments and records."""
     from tandem.demo import build_demo
@@ -134,7 +135,7 @@ def demo(
         if if_empty and (session.scalar(select(func.count(College.id))) or 0) > 0:
             console.print("Demo data: the database already has colleges; nothing loaded.")
         else:
-            summary = build_demo(session, console=console)
+            summary = build_demo(session, seed=seed, console=console)
             console.print(f"[green]Demo loaded:[/] {summary}")
         logins = demo_logins(session)
     if logins:

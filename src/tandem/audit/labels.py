@@ -22,12 +22,28 @@ ACTIONS = {
     "reset_password": N_("reset the password of"),
     "send_reset": N_("sent a password reset to"),
     "request_reset": N_("asked for a password reset for"),
+    "archive": N_("archived"),
+    "restore": N_("restored"),
+    "reveal_id": N_("revealed the ID number of"),
+    "transition": N_("changed the status of"),
+    "propose": N_("proposed a change to"),
+    "accept": N_("accepted"),
+    "reject": N_("rejected"),
 }
 ENTITIES = {
     "college": N_("college"),
     "department": N_("department"),
     "user_account": N_("account"),
     "api_token": N_("API token"),
+    "major": N_("major"),
+    "school_class": N_("class"),
+    "student": N_("student"),
+    "teacher": N_("teacher"),
+    "enterprise": N_("enterprise"),
+    "enterprise_contact": N_("enterprise contact"),
+    "enterprise_staff_count": N_("staff count"),
+    "enterprise_change_proposal": N_("change proposal"),
+    "partnership": N_("partnership"),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from rich.console import Console
 from rich.progress import Progress
 from sqlalchemy.orm import Session
@@ -11,9 +13,13 @@ from tandem.college import repository as college_repository
 from tandem.college import service as college_service
 from tandem.college.models import College
 from tandem.college.schemas import CollegeCreate, DepartmentCreate
-from tandem.demo.accounts import ensure_demo_accounts
+from tandem.demo.accounts import bind_demo_accounts, ensure_demo_accounts
+from tandem.demo.people_data import COHORTS, MAJORS
+from tandem.demo.registries import build_people
 
 DEMO_CODE = "DEMO"
+DEFAULT_SEED = 2026
+STUDENTS_PER_CLASS = 8  # 14 majors x 3 cohorts x 8 = 336 students
 SECOND_CODE = "NORTH"
 
 DEMO_COLLEGE = CollegeCreate(
@@ -50,27 +56,56 @@ def _ensure_college(session: Session, actor: Actor, data: CollegeCreate) -> Coll
     return college_service.create_college(session, actor=actor, data=data)
 
 
-def build_demo(session: Session, *, console: Console | None = None) -> str:
-    """Create (or complete) the demo colleges; returns a one-line summary."""
-    actor = Actor.system("demo")
-    steps = [(DEMO_COLLEGE, DEMO_DEPARTMENTS), (SECOND_COLLEGE, SECOND_DEPARTMENTS)]
+def _ensure_departments(
+    session: Session, actor: Actor, data: CollegeCreate, departments: list[tuple[str, str, str]]
+) -> tuple[College, int]:
+    college = _ensure_college(session, actor, data)
     created = 0
+    for code, name_zh, name_en in departments:
+        if college_repository.find_department_by_code(session, college, code) is None:
+            college_service.create_department(
+                session,
+                actor=actor,
+                college=college,
+                data=DepartmentCreate(code=code, name_zh=name_zh, name_en=name_en),
+            )
+            created += 1
+    return college, created
+
+
+def build_demo(
+    session: Session, *, seed: int = DEFAULT_SEED, console: Console | None = None
+) -> str:
+    """Create (or complete) the demo colleges; returns a one-line summary.
+
+    Everything goes through the services (validated and audited); one seeded generator makes
+    the same college every time for the same seed.
+    """
+    actor = Actor.system("demo")
+    rng = random.Random(seed)
+    classes = len(MAJORS) * len(COHORTS)
     with Progress(console=console, transient=True, disable=console is None) as progress:
-        task = progress.add_task("Building the demo colleges", total=len(steps))
-        for college_data, departments in steps:
-            college = _ensure_college(session, actor, college_data)
-            for code, name_zh, name_en in departments:
-                if college_repository.find_department_by_code(session, college, code) is None:
-                    college_service.create_department(
-                        session,
-                        actor=actor,
-                        college=college,
-                        data=DepartmentCreate(code=code, name_zh=name_zh, name_en=name_en),
-                    )
-                    created += 1
+        task = progress.add_task("Building the demo college", total=2 + classes + 1)
+
+        def tick() -> None:
             progress.advance(task)
-    accounts = ensure_demo_accounts(session, actor)
+
+        demo, created = _ensure_departments(session, actor, DEMO_COLLEGE, DEMO_DEPARTMENTS)
+        _, more = _ensure_departments(session, actor, SECOND_COLLEGE, SECOND_DEPARTMENTS)
+        tick()
+        registry = build_people(
+            session,
+            actor=actor,
+            college=demo,
+            rng=rng,
+            students_per_class=STUDENTS_PER_CLASS,
+            tick=tick,
+        )
+        accounts = ensure_demo_accounts(session, actor)
+        bind_demo_accounts(session, actor, registry)
+        tick()
     return (
-        f"colleges {DEMO_CODE} and {SECOND_CODE}, {created} departments and "
+        f"colleges {DEMO_CODE} and {SECOND_CODE}, {created + more} departments, "
+        f"{len(registry.students)} students, {len(registry.teachers)} teachers and "
         f"{accounts} accounts added"
     )

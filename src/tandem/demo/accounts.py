@@ -9,8 +9,9 @@ from tandem.auth import service as auth_service
 from tandem.auth.actor import Actor
 from tandem.auth.models import User
 from tandem.auth.roles import Role
-from tandem.auth.schemas import UserInvite
+from tandem.auth.schemas import UserInvite, UserUpdate
 from tandem.college import repository as college_repository
+from tandem.demo.registries import Registry
 
 DEMO_PASSWORD = "Tandem-demo-2026"  # noqa: S105 - published demo password, printed on purpose
 
@@ -74,3 +75,18 @@ def demo_logins(session: Session) -> list[tuple[str, str]]:
     users = session.scalars(select(User).where(User.email.in_(emails))).all()
     order = {email: i for i, email in enumerate(emails)}
     return [(u.email, u.role) for u in sorted(users, key=lambda u: order[u.email])]
+
+
+def bind_demo_accounts(session: Session, actor: Actor, registry: Registry) -> None:
+    """Bind the demo student and teacher accounts to records (once the records exist)."""
+    wanted = {
+        "student@demo.example": ("student_id", registry.students[0] if registry.students else None),
+        "teacher@demo.example": ("teacher_id", registry.teachers[0] if registry.teachers else None),
+    }
+    for email, (field, record) in wanted.items():
+        user = session.scalar(select(User).where(User.email == email))
+        if user is None or record is None or getattr(user, field) is not None:
+            continue
+        auth_service.update_user(
+            session, actor=actor, user=user, data=UserUpdate(**{field: record.id})
+        )

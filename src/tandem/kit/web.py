@@ -137,13 +137,18 @@ def pop_flashes(request: Request) -> list[dict[str, str]]:
     return shown
 
 
+def session_csrf_token(secret_key: str, raw_session: str) -> str:
+    return hmac.new(
+        secret_key.encode(), b"csrf:" + raw_session.encode(), hashlib.sha256
+    ).hexdigest()
+
+
 def csrf_token(request: Request) -> str:
     """The token forms and htmx send back. Signed in, it is derived from the login session's
     cookie, so a token from before sign-in (or planted by someone else) is worthless after it."""
     raw_session = request.cookies.get(SESSION_COOKIE)
     if raw_session:
-        secret = request.app.state.settings.resolved_secret_key().encode()
-        return hmac.new(secret, b"csrf:" + raw_session.encode(), hashlib.sha256).hexdigest()
+        return session_csrf_token(request.app.state.settings.resolved_secret_key(), raw_session)
     if "session" not in request.scope:
         return ""
     token = request.session.get(_CSRF_KEY)

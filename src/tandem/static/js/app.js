@@ -7,6 +7,18 @@
     });
   }
   document.addEventListener("DOMContentLoaded", dismissFlashes);
+  // Close an open navigation menu when clicking elsewhere or pressing Escape.
+  function closeMenus(except) {
+    document.querySelectorAll("details.navgroup[open]").forEach(function (menu) {
+      if (menu !== except) { menu.removeAttribute("open"); }
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeMenus(event.target.closest("details.navgroup"));
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { closeMenus(null); }
+  });
   // Buttons with data-confirm ask before a destructive action (the server still requires a POST).
   document.addEventListener("click", function (event) {
     var target = event.target.closest("[data-confirm]");

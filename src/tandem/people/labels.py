@@ -1,0 +1,28 @@
+"""How the registry's coded values read to people (translated where they are shown)."""
+
+from __future__ import annotations
+
+from tandem.kit.i18n import N_
+from tandem.people.models import Gender, StudentStatus, TeacherStatus
+
+GENDER_LABELS = {Gender.FEMALE.value: N_("Female"), Gender.MALE.value: N_("Male")}
+STUDENT_STATUS_LABELS = {
+    StudentStatus.ENROLLED.value: N_("Enrolled"),
+    StudentStatus.ON_PLACEMENT.value: N_("On placement"),
+    StudentStatus.GRADUATED.value: N_("Graduated"),
+    StudentStatus.LEFT.value: N_("Left"),
+}
+TEACHER_STATUS_LABELS = {
+    TeacherStatus.ACTIVE.value: N_("Active"),
+    TeacherStatus.ON_LEAVE.value: N_("On leave"),
+    TeacherStatus.LEFT.value: N_("Left"),
+}
+# The badge class (see app.css) that goes with each status.
+STATUS_BADGES = {
+    StudentStatus.ENROLLED.value: "ok",
+    StudentStatus.ON_PLACEMENT.value: "warn",
+    StudentStatus.GRADUATED.value: "ok",
+    StudentStatus.LEFT.value: "bad",
+    TeacherStatus.ACTIVE.value: "ok",
+    TeacherStatus.ON_LEAVE.value: "warn",
+}

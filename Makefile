@@ -44,7 +44,7 @@ format: $(VENV)/.dev-installed
 
 ## i18n: extract messages and merge them into the zh_CN and en catalogues
 i18n: $(VENV)/.dev-installed
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k NC_:1c,2 --no-location --sort-output \
 	  --project Tandem --copyright-holder "Tandem contributors" -o src/tandem/locale/messages.pot .
 	$(BIN)/pybabel update -i src/tandem/locale/messages.pot -d src/tandem/locale \
 	  --no-fuzzy-matching --ignore-obsolete -w 100

@@ -9,19 +9,21 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 
-def _walk(routes: list[Any]) -> Iterator[APIRoute]:
+def _walk(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
+    """(full path, route), adding the prefixes of routers included inside other routers."""
     for route in routes:
         if isinstance(route, APIRoute):
-            yield route
+            yield prefix + route.path, route
         elif hasattr(route, "original_router"):
-            yield from _walk(route.original_router.routes)
+            context = getattr(route, "include_context", None)
+            yield from _walk(route.original_router.routes, prefix + getattr(context, "prefix", ""))
 
 
 def all_routes(app: FastAPI) -> list[tuple[str, str]]:
     """(method, path template) for every endpoint, HEAD left out (it mirrors GET)."""
     found = {
-        (method, route.path)
-        for route in _walk(app.routes)
+        (method, path)
+        for path, route in _walk(app.routes)
         for method in route.methods
         if method != "HEAD"
     }

@@ -61,11 +61,13 @@ def test_every_message_has_a_chinese_translation(tmp_path: Path) -> None:
         cwd=ROOT,
     )
     with pot.open("rb") as f:
-        wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+        wanted = {
+            (m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(f) if m.id
+        }
     with (LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "messages.po").open("rb") as f:
         catalog = read_po(f, locale="zh_CN")
     translated = {
-        (m.id if isinstance(m.id, str) else m.id[0])
+        (m.context, m.id if isinstance(m.id, str) else m.id[0])
         for m in catalog
         if m.id
         and m.string

@@ -15,11 +15,13 @@ from tandem.college.models import College
 from tandem.college.schemas import CollegeCreate, DepartmentCreate
 from tandem.demo.accounts import bind_demo_accounts, ensure_demo_accounts
 from tandem.demo.people_data import COHORTS, MAJORS
-from tandem.demo.registries import build_people
+from tandem.demo.registries import build_enterprises, build_partnerships, build_people
 
 DEMO_CODE = "DEMO"
 DEFAULT_SEED = 2026
 STUDENTS_PER_CLASS = 8  # 14 majors x 3 cohorts x 8 = 336 students
+ENTERPRISES = 50
+DEMO_YEAR = 2026  # the staff-count dates; fixed so that the same seed gives the same data
 SECOND_CODE = "NORTH"
 
 DEMO_COLLEGE = CollegeCreate(
@@ -85,13 +87,13 @@ def build_demo(
     rng = random.Random(seed)
     classes = len(MAJORS) * len(COHORTS)
     with Progress(console=console, transient=True, disable=console is None) as progress:
-        task = progress.add_task("Building the demo college", total=2 + classes + 1)
+        task = progress.add_task("Building the demo college", total=2 + classes + ENTERPRISES + 1)
 
         def tick() -> None:
             progress.advance(task)
 
         demo, created = _ensure_departments(session, actor, DEMO_COLLEGE, DEMO_DEPARTMENTS)
-        _, more = _ensure_departments(session, actor, SECOND_COLLEGE, SECOND_DEPARTMENTS)
+        second, more = _ensure_departments(session, actor, SECOND_COLLEGE, SECOND_DEPARTMENTS)
         tick()
         registry = build_people(
             session,
@@ -101,11 +103,25 @@ def build_demo(
             students_per_class=STUDENTS_PER_CLASS,
             tick=tick,
         )
+        enterprises = build_enterprises(
+            session, actor=actor, rng=rng, count=ENTERPRISES, year=DEMO_YEAR, tick=tick
+        )
+        partnership_count = build_partnerships(
+            session,
+            actor=actor,
+            demo=demo,
+            second=second,
+            enterprises=enterprises,
+            registry=registry,
+            rng=rng,
+        )
         accounts = ensure_demo_accounts(session, actor)
-        bind_demo_accounts(session, actor, registry)
+        bind_demo_accounts(session, actor, registry, enterprises)
         tick()
     return (
-        f"colleges {DEMO_CODE} and {SECOND_CODE}, {created + more} departments, "
-        f"{len(registry.students)} students, {len(registry.teachers)} teachers and "
-        f"{accounts} accounts added"
+        f"colleges {DEMO_CODE} and {SECOND_CODE} ({created + more} departments added); the demo "
+        f"college has "
+        f"{len(registry.students)} students, {len(registry.teachers)} teachers, "
+        f"{len(enterprises)} enterprises, {partnership_count} partnerships and "
+        f"{accounts} new accounts"
     )

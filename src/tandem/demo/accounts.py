@@ -12,6 +12,7 @@ from tandem.auth.roles import Role
 from tandem.auth.schemas import UserInvite, UserUpdate
 from tandem.college import repository as college_repository
 from tandem.demo.registries import Registry
+from tandem.partner.models import Enterprise, Partnership
 
 DEMO_PASSWORD = "Tandem-demo-2026"  # noqa: S105 - published demo password, printed on purpose
 
@@ -77,9 +78,24 @@ def demo_logins(session: Session) -> list[tuple[str, str]]:
     return [(u.email, u.role) for u in sorted(users, key=lambda u: order[u.email])]
 
 
-def bind_demo_accounts(session: Session, actor: Actor, registry: Registry) -> None:
-    """Bind the demo student and teacher accounts to records (once the records exist)."""
+def bind_demo_accounts(
+    session: Session, actor: Actor, registry: Registry, enterprises: list[Enterprise]
+) -> None:
+    """Bind the demo student, teacher and enterprise accounts to records (once they exist)."""
+    active = session.scalar(
+        select(Partnership.enterprise_id)
+        .where(
+            Partnership.status == "active",
+            Partnership.enterprise_id.in_([e.id for e in enterprises]),
+        )
+        .order_by(Partnership.id)
+        .limit(1)
+    )
     wanted = {
+        "hr@partner.example": (
+            "enterprise_id",
+            session.get(Enterprise, active) if active else None,
+        ),
         "student@demo.example": ("student_id", registry.students[0] if registry.students else None),
         "teacher@demo.example": ("teacher_id", registry.teachers[0] if registry.teachers else None),
     }

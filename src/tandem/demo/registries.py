@@ -14,13 +14,20 @@ from sqlalchemy.orm import Session
 from tandem.auth.actor import Actor
 from tandem.college import repository as college_repository
 from tandem.college.models import College
-from tandem.demo.partner_data import EnterpriseDraft, enterprise_drafts
+from tandem.demo.partner_data import BUSINESSES, EnterpriseDraft, enterprise_drafts
 from tandem.demo.people_data import COHORTS, MAJORS, TITLES, chinese_name, phone, student_draft
+from tandem.partner import partnerships
 from tandem.partner import service as partner_service
-from tandem.partner.models import Enterprise
-from tandem.partner.schemas import ContactCreate, EnterpriseCreate, StaffCountCreate
+from tandem.partner.models import Enterprise, Partnership
+from tandem.partner.schemas import (
+    ContactCreate,
+    EnterpriseCreate,
+    PartnershipCreate,
+    StaffCountCreate,
+    StatusChange,
+)
 from tandem.people import service as people_service
-from tandem.people.models import Major, SchoolClass, Student, Teacher
+from tandem.people.models import Major, Student, Teacher
 from tandem.people.schemas import MajorCreate, SchoolClassCreate, StudentCreate, TeacherCreate
 
 Tick = Callable[[], None]
@@ -176,8 +183,112 @@ def build_enterprises(
     return enterprises
 
 
-def departments_of(session: Session, college: College) -> dict[str, int]:
-    return {d.code: d.id for d in college.departments}
+# Partnerships of the demo college in every status (shuffled by the seed).
+DEMO_STATUSES = (
+    ["active"] * 22 + ["prospect"] * 4 + ["vetting"] * 4 + ["dormant"] * 5 + ["ended"] * 5
+)
+TAGS = ["岗位实习", "订单班", "实训基地", "现代学徒制", "技术服务", "员工培训", "设备共享"]
+NOTES = [
+    "每学期接收岗位实习学生，带教师傅稳定。",
+    "企业希望扩大订单班规模，需与专业负责人商定课程。",
+    "年度合作评审待安排。",
+    "",
+]
+ENDED_REASONS = ["企业业务调整，合作到期未续签。", "企业迁出本地区。"]
 
 
-__all__ = ["Registry", "SchoolClass", "build_enterprises", "build_people", "departments_of"]
+def _partnership(
+    session: Session,
+    actor: Actor,
+    *,
+    college: College,
+    enterprise: Enterprise,
+    status: str,
+    department_id: int | None,
+    manager: Teacher | None,
+    rng: random.Random,
+) -> None:
+    started = status in ("active", "dormant", "ended")
+    partnership = partnerships.create_partnership(
+        session,
+        actor=actor,
+        data=PartnershipCreate(
+            enterprise_id=enterprise.id,
+            college_id=college.id,
+            status="active" if started else status,
+            department_id=department_id,
+            start_date=date(rng.randrange(2018, 2026), rng.randrange(1, 13), 1)
+            if started
+            else None,
+            account_manager_id=manager.id if manager else None,
+            tags=rng.sample(TAGS, rng.randrange(0, 3)),
+            notes=rng.choice(NOTES),
+        ),
+    )
+    if status == "dormant":
+        partnerships.change_status(
+            session, actor=actor, partnership=partnership, data=StatusChange(status="dormant")
+        )
+    elif status == "ended":
+        partnerships.change_status(
+            session,
+            actor=actor,
+            partnership=partnership,
+            data=StatusChange(status="ended", reason=rng.choice(ENDED_REASONS)),
+        )
+
+
+def build_partnerships(
+    session: Session,
+    *,
+    actor: Actor,
+    demo: College,
+    second: College,
+    enterprises: list[Enterprise],
+    registry: Registry,
+    rng: random.Random,
+) -> int:
+    """40 partnerships for the demo college in every status, 8 for the second college (one
+    enterprise works with both: master data is shared, partnerships are each college's own)."""
+    existing = session.scalar(
+        select(Partnership.id).where(Partnership.college_id == demo.id).limit(1)
+    )
+    if existing is not None:
+        return 0
+    departments = {d.code: d.id for d in demo.departments}
+    teachers_by_department: dict[int, list[Teacher]] = {}
+    for teacher in registry.teachers:
+        teachers_by_department.setdefault(teacher.department_id, []).append(teacher)
+    statuses = DEMO_STATUSES[:]
+    rng.shuffle(statuses)
+    for enterprise, status in zip(enterprises[:40], statuses, strict=True):
+        department_id = departments.get(_department_code(enterprise))
+        managers = teachers_by_department.get(department_id or 0, [])
+        _partnership(
+            session,
+            actor,
+            college=demo,
+            enterprise=enterprise,
+            status=status,
+            department_id=department_id,
+            manager=rng.choice(managers) if managers else None,
+            rng=rng,
+        )
+    for enterprise in [enterprises[0], *enterprises[42:49]]:
+        _partnership(
+            session,
+            actor,
+            college=second,
+            enterprise=enterprise,
+            status=rng.choice(["active", "active", "prospect", "dormant"]),
+            department_id=None,
+            manager=None,
+            rng=rng,
+        )
+    return 48
+
+
+def _department_code(enterprise: Enterprise) -> str:
+    """The department whose majors fit the enterprise's industry (for the demo's ownership)."""
+    by_detail = {detail: department for _, _, detail, department in BUSINESSES}
+    return by_detail.get(enterprise.industry_detail, "MECH")

@@ -29,6 +29,12 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker nam
     return message
 
 
+def NC_(context: str, message: str) -> str:  # noqa: N802
+    """Mark a message that needs a context ("Active" partnership vs "Active" account); translate
+    it later with :func:`pgettext` and the same context."""
+    return message
+
+
 @cache
 def translations(language: str) -> Translations:
     po_path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
@@ -53,6 +59,12 @@ def get_language() -> str:
 def gettext(message: str, **params: Any) -> str:
     """Translate into the current language, then fill ``%(name)s`` placeholders."""
     text = translations(get_language()).gettext(message)
+    return text % params if params else text
+
+
+def pgettext(context: str, message: str, **params: Any) -> str:
+    """Translate a message marked with :func:`NC_` in its context."""
+    text = str(translations(get_language()).pgettext(context, message))
     return text % params if params else text
 
 

@@ -34,11 +34,11 @@ CERTIFICATION_LABELS = {
 }
 STATUS_CONTEXT = "partnership status"
 STATUS_LABELS = {
-    PartnershipStatus.PROSPECT: NC_(STATUS_CONTEXT, "Prospect"),
-    PartnershipStatus.VETTING: NC_(STATUS_CONTEXT, "Under vetting"),
-    PartnershipStatus.ACTIVE: NC_(STATUS_CONTEXT, "Active"),
-    PartnershipStatus.DORMANT: NC_(STATUS_CONTEXT, "Dormant"),
-    PartnershipStatus.ENDED: NC_(STATUS_CONTEXT, "Ended"),
+    PartnershipStatus.PROSPECT: NC_("partnership status", "Prospect"),
+    PartnershipStatus.VETTING: NC_("partnership status", "Under vetting"),
+    PartnershipStatus.ACTIVE: NC_("partnership status", "Active"),
+    PartnershipStatus.DORMANT: NC_("partnership status", "Dormant"),
+    PartnershipStatus.ENDED: NC_("partnership status", "Ended"),
 }
 # The badge colour of each status (app.css: badge ok / warn / bad).
 STATUS_BADGES = {

@@ -13,9 +13,10 @@ STUDENT_STATUS_LABELS = {
     StudentStatus.LEFT.value: N_("Left"),
 }
 TEACHER_STATUS_LABELS = {
-    TeacherStatus.ACTIVE.value: N_("Active"),
+    # Own wording, so that Chinese says 在职 / 已离职 (not an account's 启用 or a student's 离校).
+    TeacherStatus.ACTIVE.value: N_("In service"),
     TeacherStatus.ON_LEAVE.value: N_("On leave"),
-    TeacherStatus.LEFT.value: N_("Left"),
+    TeacherStatus.LEFT.value: N_("No longer employed"),
 }
 # The badge class (see app.css) that goes with each status.
 STATUS_BADGES = {

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from tandem.config import Settings
 from tandem.site.views import safe_next
 from tests.factories import make_college, make_department
 
@@ -130,3 +131,41 @@ def test_pages_load_only_local_assets(web: TestClient) -> None:
 def test_health_endpoints(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/readyz").json() == {"status": "ready"}
+
+
+def test_each_role_gets_its_own_home(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    """The cooperation office sees its partnerships and people; a student sees neither."""
+    from tandem.partner.models import Enterprise, Partnership
+    from tests.factories import make_user, sign_in
+
+    college = make_college(session, "HOMEC")
+    other = make_college(session, "HOMEX")
+    for number, (owner, status) in enumerate(
+        [(college, "active"), (college, "vetting"), (other, "active")]
+    ):
+        enterprise = Enterprise(
+            uscc=f"91440100MA{number:07d}",
+            name=f"企业{number}",
+            kind="private",
+            industry_section="C",
+            size_band="small",
+            region_code="440100",
+        )
+        session.add(enterprise)
+        session.flush()
+        session.add(Partnership(college_id=owner.id, enterprise_id=enterprise.id, status=status))
+    office = make_user(session, "college_admin", college)
+    student = make_user(session, "student", college)
+    session.commit()
+    page = sign_in(client, session, office, settings).get("/").text
+    assert "Partnerships by status" in page
+    assert "企业1" in page  # waiting for vetting
+    assert "企业2" not in page  # another college's partnership
+    assert "Students enrolled" in page
+    client.cookies.clear()
+    student_page = sign_in(client, session, student, settings).get("/").text
+    assert "Partnerships by status" not in student_page
+    assert "Students enrolled" not in student_page
+    assert "Your placements" in student_page

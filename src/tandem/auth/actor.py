@@ -26,6 +26,7 @@ class Actor:
     student_id: int | None = None
     teacher_id: int | None = None
     session_id: int | None = None
+    display_name: str = ""
 
     @classmethod
     def system(cls, label: str = "system") -> Actor:

@@ -93,6 +93,7 @@ def actor_for(user: User, *, session_id: int | None = None) -> Actor:
         teacher_id=user.teacher_id,
         enterprise_id=user.enterprise_id,
         session_id=session_id,
+        display_name=user.display_name,
     )
 
 

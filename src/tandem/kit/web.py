@@ -20,6 +20,7 @@ from markupsafe import Markup
 from tandem import __version__
 from tandem.audit.labels import action_label, entity_label
 from tandem.auth.roles import role_label
+from tandem.partner.labels import status_label
 from tandem.config import SUPPORTED_LANGUAGES, get_settings
 from tandem.kit.errors import PermissionDenied
 from tandem.kit.i18n import N_, get_language, gettext, language_name, ngettext
@@ -79,6 +80,7 @@ def _build_templates() -> Jinja2Blocks:
     )
     env.filters["datetime"] = _format_datetime
     env.globals["role_label"] = role_label
+    env.globals["partnership_status_label"] = status_label
     env.filters["action_label"] = action_label
     env.filters["entity_label"] = entity_label
     env.filters["date"] = _format_date

@@ -404,3 +404,10 @@ def colleges_by_id(session: Session, ids: Iterable[int]) -> dict[int, College]:
     if not wanted:
         return {}
     return {c.id: c for c in session.scalars(select(College).where(College.id.in_(wanted)))}
+
+
+def partnership_status_counts(session: Session, *, actor: Actor) -> dict[str, int]:
+    """How many of the partnerships the actor may see are in each status."""
+    visible = _visible_partnerships(actor).with_only_columns(Partnership.status).subquery()
+    rows = session.execute(select(visible.c.status, func.count()).group_by(visible.c.status))
+    return {status: count for status, count in rows}

@@ -367,3 +367,13 @@ def college_codes(session: Session, *, actor: Actor) -> dict[int, str]:
     if not actor.is_platform_wide:
         return {}
     return {c.id: c.code for c in session.scalars(select(College)).all()}
+
+
+def headcounts(session: Session, *, actor: Actor) -> dict[str, int]:
+    """Enrolled students and teachers in service that the actor may see (for the home page)."""
+    students = _students(actor).where(Student.status == "enrolled").subquery()
+    teachers = _teachers(actor).where(Teacher.status == "active").subquery()
+    return {
+        "students": session.scalar(select(func.count()).select_from(students)) or 0,
+        "teachers": session.scalar(select(func.count()).select_from(teachers)) or 0,
+    }

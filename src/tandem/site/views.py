@@ -16,6 +16,9 @@ from tandem.kit.deps import DbSession
 from tandem.kit.middleware import LANGUAGE_COOKIE
 from tandem.kit.pagination import ListParams
 from tandem.kit.web import render
+from tandem.partner import repository as partner_repository
+from tandem.partner.models import PartnershipStatus
+from tandem.people import repository as people_repository
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,8 +33,13 @@ def safe_next(target: str | None) -> str:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: DbSession, actor: CurrentActor) -> Response:
     """Each role's home: what they may see, and what needs them."""
-    context: dict[str, object] = {"colleges": None, "recent": []}
-    if actor.can(Permission.COLLEGE_READ):
+    context: dict[str, object] = {
+        "colleges": None,
+        "recent": [],
+        "headcounts": None,
+        "partnership_counts": None,
+    }
+    if actor.can(Permission.COLLEGE_READ) and (actor.college_id is None or actor.is_platform_wide):
         page = colleges.list_colleges(session, actor=actor, params=ListParams(per_page=10))
         counts = session.execute(
             select(Department.college_id, func.count(Department.id))
@@ -40,6 +48,20 @@ def home(request: Request, session: DbSession, actor: CurrentActor) -> Response:
         )
         context["colleges"] = page
         context["departments_per_college"] = {college_id: n for college_id, n in counts}
+    if actor.can(Permission.PARTNERSHIP_READ):
+        counts = partner_repository.partnership_status_counts(session, actor=actor)
+        context["partnership_counts"] = [
+            (status, counts.get(status, 0)) for status in PartnershipStatus
+        ]
+        context["partnership_total"] = sum(counts.values())
+        context["attention"] = partner_repository.list_partnerships(
+            session,
+            actor=actor,
+            params=ListParams(per_page=6, sort="-updated_at"),
+            filters=partner_repository.PartnershipFilter(status=PartnershipStatus.VETTING),
+        ).items
+    if actor.can(Permission.STUDENT_READ) and actor.role != "student":
+        context["headcounts"] = people_repository.headcounts(session, actor=actor)
     if actor.can(Permission.AUDIT_READ):
         context["recent"] = audit_repository.list_entries(
             session,

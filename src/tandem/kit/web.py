@@ -20,10 +20,10 @@ from markupsafe import Markup
 from tandem import __version__
 from tandem.audit.labels import action_label, entity_label
 from tandem.auth.roles import role_label
-from tandem.partner.labels import status_label
 from tandem.config import SUPPORTED_LANGUAGES, get_settings
 from tandem.kit.errors import PermissionDenied
 from tandem.kit.i18n import N_, get_language, gettext, language_name, ngettext
+from tandem.partner.labels import status_label
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = PACKAGE_DIR / "templates"

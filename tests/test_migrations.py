@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -23,8 +22,8 @@ def _database(kind: str, tmp_path: Path, worker_id: str) -> str:
         return f"sqlite:///{tmp_path / 'drift.db'}"
     url = postgres_url()
     if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the PostgreSQL drift check: set TANDEM_TEST_DATABASE_URL")
+        # The SQLite run skips it; .ci/run's PostgreSQL run (`make test-pg`) runs it, and fails
+        # there if the server cannot be reached.
         pytest.skip("PostgreSQL drift check: set TANDEM_TEST_DATABASE_URL to run it")
     return fresh_postgres_schema(url, f"tandem_drift_{worker_id}")
 

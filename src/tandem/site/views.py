@@ -49,11 +49,11 @@ def home(request: Request, session: DbSession, actor: CurrentActor) -> Response:
         context["colleges"] = page
         context["departments_per_college"] = {college_id: n for college_id, n in counts}
     if actor.can(Permission.PARTNERSHIP_READ):
-        counts = partner_repository.partnership_status_counts(session, actor=actor)
+        by_status = partner_repository.partnership_status_counts(session, actor=actor)
         context["partnership_counts"] = [
-            (status, counts.get(status, 0)) for status in PartnershipStatus
+            (status, by_status.get(status, 0)) for status in PartnershipStatus
         ]
-        context["partnership_total"] = sum(counts.values())
+        context["partnership_total"] = sum(by_status.values())
         context["attention"] = partner_repository.list_partnerships(
             session,
             actor=actor,

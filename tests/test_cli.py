@@ -112,3 +112,14 @@ def test_help_for_every_command() -> None:
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0, command
         assert "Usage" in result.output
+
+
+def test_demo_twice_adds_nothing(cli_env: Path) -> None:
+    from tandem.partner.models import Enterprise, Partnership
+    from tandem.people.models import Student
+
+    runner.invoke(app, ["db", "upgrade"])
+    assert runner.invoke(app, ["demo"]).exit_code == 0
+    counts = [_count(m) for m in (College, Student, Enterprise, Partnership)]
+    assert runner.invoke(app, ["demo"]).exit_code == 0
+    assert [_count(m) for m in (College, Student, Enterprise, Partnership)] == counts

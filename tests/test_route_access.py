@@ -29,7 +29,7 @@ from tests.factories import ACTOR, make_college, make_department, make_user
 from tests.routes import all_routes
 
 PUBLIC, SIGNED_IN, ALWAYS_404 = "public", "signed_in", "always_404"
-ACCESS_MODULES = ["people", "partner"]  # each a tests/<name>/access.py
+ACCESS_MODULES = ["people", "partner", "imports"]  # each a tests/<name>/access.py
 
 
 def perm(permission: Permission) -> tuple[str, Permission]:
@@ -66,12 +66,15 @@ RULES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/users/{user_id}/invitation"): perm(P.USER_MANAGE),
     ("POST", "/api/v1/users/{user_id}/password-reset"): perm(P.USER_MANAGE),
     ("GET", "/audit"): perm(P.AUDIT_READ),
+    ("GET", "/audit/export.xlsx"): perm(P.AUDIT_READ),
     ("GET", "/colleges"): perm(P.COLLEGE_READ),
+    ("GET", "/colleges/export.xlsx"): perm(P.COLLEGE_READ),
     ("GET", "/colleges/new"): perm(P.COLLEGE_CREATE),
     ("POST", "/colleges/new"): perm(P.COLLEGE_CREATE),
     ("GET", "/colleges/{college_id}"): perm(P.COLLEGE_READ),
     ("GET", "/colleges/{college_id}/edit"): perm(P.COLLEGE_UPDATE),
     ("POST", "/colleges/{college_id}/edit"): perm(P.COLLEGE_UPDATE),
+    ("GET", "/colleges/{college_id}/departments/export.xlsx"): perm(P.COLLEGE_READ),
     ("GET", "/colleges/{college_id}/departments/new"): perm(P.DEPARTMENT_MANAGE),
     ("POST", "/colleges/{college_id}/departments/new"): perm(P.DEPARTMENT_MANAGE),
     ("GET", "/colleges/{college_id}/departments/{department_id}/edit"): perm(P.DEPARTMENT_MANAGE),
@@ -93,12 +96,14 @@ RULES: dict[tuple[str, str], Any] = {
     ("GET", "/password/forgot"): PUBLIC,
     ("POST", "/password/forgot"): PUBLIC,
     ("GET", "/outbox"): perm(P.OUTBOX_READ),
+    ("GET", "/outbox/export.xlsx"): perm(P.OUTBOX_READ),
     ("GET", "/profile"): SIGNED_IN,
     ("GET", "/profile/password"): SIGNED_IN,
     ("POST", "/profile/password"): SIGNED_IN,
     ("POST", "/profile/tokens"): SIGNED_IN,
     ("POST", "/profile/tokens/{token_id}/revoke"): SIGNED_IN,
     ("GET", "/users"): perm(P.USER_MANAGE),
+    ("GET", "/users/export.xlsx"): perm(P.USER_MANAGE),
     ("GET", "/users/invite"): perm(P.USER_MANAGE),
     ("POST", "/users/invite"): perm(P.USER_MANAGE),
     ("GET", "/users/{user_id}"): perm(P.USER_MANAGE),

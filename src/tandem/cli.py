@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, NoReturn
+from typing import Annotated, Literal, NoReturn
 
 import typer
 from rich.console import Console
@@ -19,6 +19,7 @@ from tandem.college.models import College
 from tandem.college.schemas import CollegeCreate
 from tandem.config import ConfigurationError, get_settings
 from tandem.db import session_scope
+from tandem.imports.cli import import_app
 from tandem.kit.errors import AppError, NotFound
 from tandem.kit.i18n import N_, get_language, gettext, set_language
 from tandem.kit.validation import from_validation_error
@@ -39,6 +40,7 @@ mail_app = typer.Typer(help="The e-mail outbox.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(mail_app, name="mail")
+app.add_typer(import_app, name="import")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -126,6 +128,12 @@ def demo(
         bool, typer.Option("--if-empty", help="Only load when the database has no college yet.")
     ] = False,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same college.")] = 2026,
+    size: Annotated[
+        Literal["default", "large"],
+        typer.Option(
+            help="large: also college LARGE at benchmark scale (20,000 students; under a minute)."
+        ),
+    ] = "default",
 ) -> None:
     """Load the demo college (code DEMO) with its departments and records."""
     from tandem.demo import build_demo
@@ -135,7 +143,12 @@ def demo(
         if if_empty and (session.scalar(select(func.count(College.id))) or 0) > 0:
             console.print("Demo data: the database already has colleges; nothing loaded.")
         else:
-            summary = build_demo(session, seed=seed, console=console)
+            if size == "large":
+                from tandem.demo.large import build_large_demo
+
+                summary = build_large_demo(session, seed=seed, console=console)
+            else:
+                summary = build_demo(session, seed=seed, console=console)
             console.print(f"[green]Demo loaded:[/] {summary}")
         logins = demo_logins(session)
     if logins:

@@ -19,6 +19,7 @@ from tandem.college import api as college_api
 from tandem.college import views as college_views
 from tandem.config import Settings, get_settings
 from tandem.db import build_engine
+from tandem.imports import views as import_views
 from tandem.kit import problems
 from tandem.kit.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from tandem.kit.web import STATIC_DIR
@@ -68,6 +69,7 @@ def create_app(
         people_views.router,
         partner_api.router,
         partner_views.router,
+        import_views.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

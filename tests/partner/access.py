@@ -94,6 +94,7 @@ RULES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/partnerships/{partnership_id}/status"): perm(P.PARTNERSHIP_MANAGE),
     # Pages: enterprises
     ("GET", "/enterprises"): perm(P.ENTERPRISE_READ),
+    ("GET", "/enterprises/export.xlsx"): perm(P.ENTERPRISE_READ),
     ("GET", "/enterprises/new"): perm(P.ENTERPRISE_CREATE),
     ("POST", "/enterprises/new"): perm(P.ENTERPRISE_CREATE),
     ("GET", "/enterprises/{enterprise_id}"): READ,
@@ -113,11 +114,13 @@ RULES: dict[tuple[str, str], Any] = {
     ("POST", "/enterprises/{enterprise_id}/propose"): proposer,
     # Pages: proposals
     ("GET", "/proposals"): perm(P.ENTERPRISE_READ),
+    ("GET", "/proposals/export.xlsx"): perm(P.ENTERPRISE_READ),
     ("GET", "/proposals/{proposal_id}"): perm(P.ENTERPRISE_READ),
     ("POST", "/proposals/{proposal_id}/accept"): perm(P.ENTERPRISE_EDIT),
     ("POST", "/proposals/{proposal_id}/reject"): perm(P.ENTERPRISE_EDIT),
     # Pages: partnerships
     ("GET", "/partnerships"): perm(P.PARTNERSHIP_READ),
+    ("GET", "/partnerships/export.xlsx"): perm(P.PARTNERSHIP_READ),
     ("GET", "/partnerships/new"): perm(P.PARTNERSHIP_MANAGE),
     ("POST", "/partnerships/new"): perm(P.PARTNERSHIP_MANAGE),
     ("GET", "/partnerships/{partnership_id}"): perm(P.PARTNERSHIP_READ),

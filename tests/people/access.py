@@ -44,6 +44,7 @@ RULES: dict[tuple[str, str], Any] = {
     ("PATCH", "/api/v1/teachers/{teacher_id}"): perm(P.TEACHER_MANAGE),
     # Pages: majors and classes
     ("GET", "/majors"): perm(P.STRUCTURE_READ),
+    ("GET", "/majors/export.xlsx"): perm(P.STRUCTURE_READ),
     ("GET", "/majors/new"): perm(P.STRUCTURE_MANAGE),
     ("POST", "/majors/new"): perm(P.STRUCTURE_MANAGE),
     ("GET", "/majors/{major_id}"): perm(P.STRUCTURE_READ),
@@ -53,6 +54,7 @@ RULES: dict[tuple[str, str], Any] = {
     ("POST", "/majors/{major_id}/archive"): perm(P.STRUCTURE_MANAGE),
     ("POST", "/majors/{major_id}/restore"): perm(P.STRUCTURE_MANAGE),
     ("GET", "/classes"): perm(P.STRUCTURE_READ),
+    ("GET", "/classes/export.xlsx"): perm(P.STRUCTURE_READ),
     ("GET", "/classes/new"): perm(P.STRUCTURE_MANAGE),
     ("POST", "/classes/new"): perm(P.STRUCTURE_MANAGE),
     ("GET", "/classes/{class_id}"): perm(P.STRUCTURE_READ),
@@ -63,6 +65,7 @@ RULES: dict[tuple[str, str], Any] = {
     ("POST", "/classes/{class_id}/restore"): perm(P.STRUCTURE_MANAGE),
     # Pages: students (a student's /students goes to their own record)
     ("GET", "/students"): perm(P.STUDENT_READ),
+    ("GET", "/students/export.xlsx"): perm(P.STUDENT_READ),
     ("GET", "/students/new"): perm(P.STUDENT_MANAGE),
     ("POST", "/students/new"): perm(P.STUDENT_MANAGE),
     ("GET", "/students/{student_id}"): perm(P.STUDENT_READ),
@@ -71,6 +74,7 @@ RULES: dict[tuple[str, str], Any] = {
     ("POST", "/students/{student_id}/reveal-id"): perm(P.STUDENT_REVEAL_ID),
     # Pages: teachers
     ("GET", "/teachers"): perm(P.TEACHER_READ),
+    ("GET", "/teachers/export.xlsx"): perm(P.TEACHER_READ),
     ("GET", "/teachers/new"): perm(P.TEACHER_MANAGE),
     ("POST", "/teachers/new"): perm(P.TEACHER_MANAGE),
     ("GET", "/teachers/{teacher_id}"): perm(P.TEACHER_READ),

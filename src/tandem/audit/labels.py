@@ -29,6 +29,7 @@ ACTIONS = {
     "propose": N_("proposed a change to"),
     "accept": N_("accepted"),
     "reject": N_("rejected"),
+    "export": N_("exported a list from"),
 }
 ENTITIES = {
     "college": N_("college"),

@@ -43,9 +43,10 @@ def _start_of(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone)
 
 
-def list_entries(
-    session: Session, *, actor: Actor, params: ListParams, filters: AuditFilter, zone: ZoneInfo
-) -> Page[AuditEntry]:
+def entries_query(
+    *, actor: Actor, params: ListParams, filters: AuditFilter, zone: ZoneInfo
+) -> Select[AuditEntry]:
+    """The entries a list shows (filters, search and sort applied), before pagination."""
     stmt = _visible(actor)
     if params.q:
         pattern = like_pattern(params.q)
@@ -68,7 +69,13 @@ def list_entries(
             AuditEntry.occurred_at < _start_of(filters.date_to + timedelta(days=1), zone)
         )
     stmt = apply_sort(stmt, params.sort, AUDIT_SORTS, default="-occurred_at")
-    stmt = stmt.order_by(AuditEntry.id.desc())
+    return stmt.order_by(AuditEntry.id.desc())
+
+
+def list_entries(
+    session: Session, *, actor: Actor, params: ListParams, filters: AuditFilter, zone: ZoneInfo
+) -> Page[AuditEntry]:
+    stmt = entries_query(actor=actor, params=params, filters=filters, zone=zone)
     return paginate(session, stmt, params)
 
 

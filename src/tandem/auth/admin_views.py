@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from tandem.auth import repository, service
 from tandem.auth.actor import Actor
 from tandem.auth.deps import require
 from tandem.auth.models import User
-from tandem.auth.roles import COLLEGE_GRANTABLE, ROLE_LABELS, Permission, Role
+from tandem.auth.roles import COLLEGE_GRANTABLE, ROLE_LABELS, Permission, Role, role_label
 from tandem.auth.schemas import UserInvite, UserUpdate
 from tandem.college.models import College, Department
+from tandem.kit import export
 from tandem.kit.deps import DbSession, ListQuery
 from tandem.kit.errors import AppError
+from tandem.kit.export import field, local_time
 from tandem.kit.forms import errors_by_field, form_version, read_form, validate
-from tandem.kit.i18n import N_, get_language
+from tandem.kit.i18n import N_, get_language, gettext
 from tandem.kit.web import flash, render, verify_csrf
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
@@ -61,10 +63,7 @@ def user_list(
     role: str = "",
     active: str = "",
 ) -> Response:
-    active_filter = {"yes": True, "no": False}.get(active)
-    page = repository.list_users(
-        session, actor=actor, params=params, role=role or None, active=active_filter
-    )
+    page = repository.list_users(session, actor=actor, params=params, **_filters(role, active))
     return render(
         request,
         "users/list.html",
@@ -77,6 +76,46 @@ def user_list(
         },
         block="results",
     )
+
+
+def _filters(role: str, active: str) -> dict[str, Any]:
+    """The list's query strings as repository filters (the page and its export alike)."""
+    return {"role": role or None, "active": {"yes": True, "no": False}.get(active)}
+
+
+def _status(user: User) -> str:
+    if not user.is_active:
+        return gettext(N_("Disabled"))
+    return gettext(N_("Invited")) if user.is_invited else gettext(N_("Active"))
+
+
+# Never a password hash, a token or a session: who, their role and whether they can sign in.
+USER_FIELDS = (
+    field("display_name", "姓名", "Name"),
+    field("email", "电子邮箱", "E-mail"),
+    field("role", "角色", "Role", lambda u: role_label(u.role)),
+    field("college", "院校", "College", lambda u: u.college.code if u.college else None),
+    field(
+        "department",
+        "二级学院",
+        "Department",
+        lambda u: u.department.name(get_language()) if u.department else None,
+    ),
+    field("status", "状态", "Status", _status),
+    field("last_login_at", "最近登录", "Last sign-in", lambda u: local_time(u.last_login_at)),
+    field("created_at", "创建时间", "Created", lambda u: local_time(u.created_at)),
+)
+
+
+@router.get("/users/export.xlsx")
+def user_export(
+    session: DbSession, actor: Manager, params: ListQuery, role: str = "", active: str = ""
+) -> Response:
+    stmt = repository.users_query(actor=actor, params=params, **_filters(role, active))
+    rows = export.stream(
+        session, stmt.options(selectinload(User.college), selectinload(User.department))
+    )
+    return export.xlsx_response(USER_FIELDS, rows, stem="accounts", title=N_("Accounts"))
 
 
 @router.get("/users/invite", response_class=HTMLResponse)

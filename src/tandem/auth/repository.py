@@ -32,14 +32,10 @@ def _visible_users(actor: Actor) -> Select[User]:
     return stmt.where(false())
 
 
-def list_users(
-    session: Session,
-    *,
-    actor: Actor,
-    params: ListParams,
-    role: str | None = None,
-    active: bool | None = None,
-) -> Page[User]:
+def users_query(
+    *, actor: Actor, params: ListParams, role: str | None = None, active: bool | None = None
+) -> Select[User]:
+    """The accounts a list shows (filters, search and sort applied), before pagination."""
     stmt = _visible_users(actor)
     if params.q:
         pattern = like_pattern(params.q)
@@ -53,7 +49,18 @@ def list_users(
         stmt = stmt.where(User.role == role)
     if active is not None:
         stmt = stmt.where(User.is_active.is_(active))
-    stmt = apply_sort(stmt, params.sort, USER_SORTS, default="email")
+    return apply_sort(stmt, params.sort, USER_SORTS, default="email")
+
+
+def list_users(
+    session: Session,
+    *,
+    actor: Actor,
+    params: ListParams,
+    role: str | None = None,
+    active: bool | None = None,
+) -> Page[User]:
+    stmt = users_query(actor=actor, params=params, role=role, active=active)
     return paginate(session, stmt, params)
 
 

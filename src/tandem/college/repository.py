@@ -46,7 +46,8 @@ def _visible_colleges(actor: Actor) -> Select[College]:
     return stmt.where(false())
 
 
-def list_colleges(session: Session, *, actor: Actor, params: ListParams) -> Page[College]:
+def colleges_query(*, actor: Actor, params: ListParams) -> Select[College]:
+    """The colleges a list shows (search and sort applied), before pagination."""
     stmt = _visible_colleges(actor)
     if params.q:
         pattern = like_pattern(params.q)
@@ -58,8 +59,11 @@ def list_colleges(session: Session, *, actor: Actor, params: ListParams) -> Page
                 College.region_code.like(pattern, escape="\\"),
             )
         )
-    stmt = apply_sort(stmt, params.sort, COLLEGE_SORTS, default="code")
-    return paginate(session, stmt, params)
+    return apply_sort(stmt, params.sort, COLLEGE_SORTS, default="code")
+
+
+def list_colleges(session: Session, *, actor: Actor, params: ListParams) -> Page[College]:
+    return paginate(session, colleges_query(actor=actor, params=params), params)
 
 
 def get_college(session: Session, *, actor: Actor, college_id: int) -> College:
@@ -73,9 +77,8 @@ def find_college_by_code(session: Session, code: str) -> College | None:
     return session.scalar(select(College).where(College.code == code.strip().upper()))
 
 
-def list_departments(
-    session: Session, *, actor: Actor, college: College, params: ListParams
-) -> Page[Department]:
+def departments_query(*, college: College, params: ListParams) -> Select[Department]:
+    """A college's departments as its list shows them, before pagination."""
     stmt = select(Department).where(Department.college_id == college.id)
     if params.q:
         pattern = like_pattern(params.q)
@@ -86,8 +89,13 @@ def list_departments(
                 Department.name_en.ilike(pattern, escape="\\"),
             )
         )
-    stmt = apply_sort(stmt, params.sort, DEPARTMENT_SORTS, default="code")
-    return paginate(session, stmt, params)
+    return apply_sort(stmt, params.sort, DEPARTMENT_SORTS, default="code")
+
+
+def list_departments(
+    session: Session, *, actor: Actor, college: College, params: ListParams
+) -> Page[Department]:
+    return paginate(session, departments_query(college=college, params=params), params)
 
 
 def get_department(

@@ -18,8 +18,10 @@ from tandem.college.schemas import (
     DepartmentCreate,
     DepartmentUpdate,
 )
+from tandem.kit import export
 from tandem.kit.deps import DbSession, ListQuery
 from tandem.kit.errors import AppError
+from tandem.kit.export import field, local_time
 from tandem.kit.forms import errors_by_field, form_version, read_form, validate
 from tandem.kit.i18n import N_
 from tandem.kit.web import flash, render, verify_csrf
@@ -34,6 +36,16 @@ DepartmentManager = Annotated[Actor, Depends(require(Permission.DEPARTMENT_MANAG
 
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
+
+
+COLLEGE_FIELDS = (
+    field("code", "代码", "Code"),
+    field("name_zh", "中文名称", "Name (Chinese)"),
+    field("name_en", "英文名称", "Name (English)"),
+    field("region_code", "行政区划代码", "Region code"),
+    field("created_at", "登记时间", "Registered", lambda c: local_time(c.created_at)),
+)
+DEPARTMENT_FIELDS = COLLEGE_FIELDS[:3]
 
 
 def _college_values(college: College) -> dict[str, Any]:
@@ -54,6 +66,24 @@ def college_list(
 ) -> Response:
     page = repository.list_colleges(session, actor=actor, params=params)
     return render(request, "college/list.html", {"page": page, "params": params}, block="results")
+
+
+@router.get("/colleges/export.xlsx")
+def college_export(session: DbSession, actor: Reader, params: ListQuery) -> Response:
+    stmt = repository.colleges_query(actor=actor, params=params)
+    rows = export.stream(session, stmt)
+    return export.xlsx_response(COLLEGE_FIELDS, rows, stem="colleges", title=N_("Colleges"))
+
+
+@router.get("/colleges/{college_id}/departments/export.xlsx")
+def department_export(
+    college_id: int, session: DbSession, actor: Reader, params: ListQuery
+) -> Response:
+    college = repository.get_college(session, actor=actor, college_id=college_id)
+    rows = export.stream(session, repository.departments_query(college=college, params=params))
+    return export.xlsx_response(
+        DEPARTMENT_FIELDS, rows, stem=f"departments-{college.code}", title=N_("Departments")
+    )
 
 
 @router.get("/colleges/new", response_class=HTMLResponse)

@@ -84,7 +84,9 @@ def build_demo(
     the same college every time for the same seed.
     """
     actor = Actor.system("demo")
-    rng = random.Random(seed)
+    # One stream per part, so that completing a demo that is half there draws the same records.
+    people_rng = random.Random(f"{seed}:people")
+    partner_rng = random.Random(f"{seed}:partners")
     classes = len(MAJORS) * len(COHORTS)
     with Progress(console=console, transient=True, disable=console is None) as progress:
         task = progress.add_task("Building the demo college", total=2 + classes + ENTERPRISES + 1)
@@ -99,12 +101,12 @@ def build_demo(
             session,
             actor=actor,
             college=demo,
-            rng=rng,
+            rng=people_rng,
             students_per_class=STUDENTS_PER_CLASS,
             tick=tick,
         )
         enterprises = build_enterprises(
-            session, actor=actor, rng=rng, count=ENTERPRISES, year=DEMO_YEAR, tick=tick
+            session, actor=actor, rng=partner_rng, count=ENTERPRISES, year=DEMO_YEAR, tick=tick
         )
         partnership_count = build_partnerships(
             session,
@@ -113,7 +115,7 @@ def build_demo(
             second=second,
             enterprises=enterprises,
             registry=registry,
-            rng=rng,
+            rng=partner_rng,
         )
         accounts = ensure_demo_accounts(session, actor)
         bind_demo_accounts(session, actor, registry, enterprises)

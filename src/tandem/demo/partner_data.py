@@ -38,6 +38,16 @@ BUSINESSES = [
     ("医疗健康", "Q", "医院", "HEALTH"),
     ("养老服务", "Q", "老年人养护服务", "HEALTH"),
 ]
+# More kinds of business for the large demo's two extra departments (the default demo keeps
+# BUSINESSES alone, so that it stays the same for the same seed).
+EXTRA_BUSINESSES = [
+    ("设计", "M", "专业设计服务", "ART"),
+    ("广告传媒", "L", "广告业", "ART"),
+    ("酒店管理", "H", "旅游饭店", "TOUR"),
+    ("餐饮", "H", "正餐服务", "TOUR"),
+    ("旅游", "L", "旅行社及相关服务", "TOUR"),
+    ("会展服务", "L", "会议、展览及相关服务", "TOUR"),
+]
 PREFIXES = [
     "华",
     "粤",
@@ -83,12 +93,16 @@ def uscc(rng: random.Random, region: str) -> str:
     return body + uscc_check_character(body)
 
 
-def enterprise_drafts(rng: random.Random, count: int) -> list[EnterpriseDraft]:
+def enterprise_drafts(
+    rng: random.Random, count: int, businesses: list[tuple[str, str, str, str]] | None = None
+) -> list[EnterpriseDraft]:
+    """``count`` enterprises with distinct names, the kinds of business taken in turn."""
+    kinds = businesses or BUSINESSES
     drafts: list[EnterpriseDraft] = []
     names: set[str] = set()
     while len(drafts) < count:
         city, region = rng.choice(CITIES)
-        stem, section, detail, department = BUSINESSES[len(drafts) % len(BUSINESSES)]
+        stem, section, detail, department = kinds[len(drafts) % len(kinds)]
         short = rng.choice(PREFIXES) + stem
         name = f"{city}{short}{rng.choice(SUFFIXES)}"
         if name in names:

@@ -119,6 +119,41 @@ MAJORS = [
 ]
 COHORTS = [2024, 2025, 2026]
 
+# The large demo (benchmark-scale college): two more departments and 26 more majors, so that it
+# has 8 departments and 40 majors (MAJORS + EXTRA_MAJORS). The default demo does not use them.
+EXTRA_DEPARTMENTS = [
+    ("ART", "艺术设计学院", "School of Art and Design"),
+    ("TOUR", "旅游与酒店管理学院", "School of Tourism and Hospitality"),
+]
+EXTRA_MAJORS = [
+    ("MECH", "460101", "机械设计与制造", "Mechanical Design and Manufacturing", "机械设计, CAD"),
+    ("MECH", "460104", "模具设计与制造", "Mould Design and Manufacturing", "模具设计, 注塑工艺"),
+    ("MECH", "460306", "电气自动化技术", "Electrical Automation", "电机拖动, PLC, 变频器"),
+    ("INFO", "510201", "计算机应用技术", "Computer Applications", "程序设计, 多媒体"),
+    ("INFO", "510206", "云计算技术应用", "Cloud Computing", "虚拟化, 容器, 运维"),
+    ("INFO", "510209", "人工智能技术应用", "Applied Artificial Intelligence", "机器学习, Python"),
+    ("INFO", "510207", "信息安全技术应用", "Information Security", "渗透测试, 安全运维"),
+    ("AUTO", "460701", "汽车制造与试验技术", "Automobile Manufacturing", "汽车构造, 试验技术"),
+    ("AUTO", "460704", "智能网联汽车技术", "Intelligent Connected Vehicles", "车载网络, 传感器"),
+    ("BIZ", "530302", "大数据与会计", "Big Data and Accounting", "财务会计, 税务, 财务软件"),
+    ("BIZ", "530605", "市场营销", "Marketing", "市场调研, 销售管理, 新媒体营销"),
+    ("BIZ", "530201", "金融服务与管理", "Financial Services and Management", "金融基础, 保险"),
+    ("CIVIL", "440102", "建筑室内设计", "Interior Design", "室内设计, 3ds Max, 软装"),
+    ("CIVIL", "440502", "建设工程管理", "Construction Project Management", "项目管理, 招投标"),
+    ("HEALTH", "520202", "助产", "Midwifery", "助产技术, 妇产科护理"),
+    ("HEALTH", "520601", "康复治疗技术", "Rehabilitation Therapy", "运动治疗, 康复评定"),
+    ("HEALTH", "520301", "药学", "Pharmacy", "药理学, 药剂学, 药事管理"),
+    ("ART", "550101", "艺术设计", "Art and Design", "设计基础, 色彩, 构成"),
+    ("ART", "550102", "视觉传达设计", "Visual Communication Design", "平面设计, 字体设计"),
+    ("ART", "550103", "数字媒体艺术设计", "Digital Media Art", "影视后期, 三维动画"),
+    ("ART", "550106", "环境艺术设计", "Environmental Art Design", "景观设计, 效果图"),
+    ("ART", "550113", "产品艺术设计", "Product Design", "产品造型, 人机工程"),
+    ("TOUR", "540101", "旅游管理", "Tourism Management", "导游业务, 景区管理"),
+    ("TOUR", "540106", "酒店管理与数字化运营", "Hotel Management", "前厅客房, 收益管理"),
+    ("TOUR", "540202", "烹饪工艺与营养", "Culinary Arts and Nutrition", "中式烹调, 营养配餐"),
+    ("TOUR", "540111", "会展策划与管理", "Exhibition Planning and Management", "会展策划"),
+]
+
 
 @dataclass(frozen=True)
 class PersonDraft:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import smtplib
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from tandem.kit.errors import ValidationFailed
@@ -67,9 +67,7 @@ def queue_message(
     return message
 
 
-def list_messages(
-    session: Session, *, college_id: int | None, params: ListParams
-) -> Page[OutboxMessage]:
+def messages_query(*, college_id: int | None, params: ListParams) -> Select[OutboxMessage]:
     """Newest first; ``college_id=None`` lists every college's messages (platform admin)."""
     stmt = select(OutboxMessage)
     if college_id is not None:
@@ -84,8 +82,13 @@ def list_messages(
         )
     stmt = apply_sort(stmt, params.sort, OUTBOX_SORTS, default="-created_at")
     # Messages queued in one transaction share a timestamp; the id keeps pages stable.
-    stmt = stmt.order_by(OutboxMessage.id.desc())
-    return paginate(session, stmt, params)
+    return stmt.order_by(OutboxMessage.id.desc())
+
+
+def list_messages(
+    session: Session, *, college_id: int | None, params: ListParams
+) -> Page[OutboxMessage]:
+    return paginate(session, messages_query(college_id=college_id, params=params), params)
 
 
 def deliver_pending(

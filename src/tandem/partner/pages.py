@@ -21,7 +21,8 @@ from tandem.partner.labels import (
     label,
     options,
 )
-from tandem.partner.models import Enterprise
+from tandem.partner.models import Enterprise, EnterpriseKind, PartnershipStatus, ProposalStatus
+from tandem.partner.repository import EnterpriseFilter, PartnershipFilter
 from tandem.partner.service import ENTERPRISE_FIELDS, Duplicate
 
 TEXT_FIELDS = (
@@ -70,6 +71,35 @@ def choices() -> dict[str, Any]:
         "proposal_label": lambda v: label(PROPOSAL_LABELS, v),
         "field_label": lambda v: label(FIELD_LABELS, v),
     }
+
+
+# The lists' query strings as repository filters: the same for a page and its export.
+
+
+def enterprise_filter(
+    kind: str, industry_section: str, region: str, certified: str, archived: str
+) -> EnterpriseFilter:
+    return EnterpriseFilter(
+        kind=kind if kind in set(EnterpriseKind) else "",
+        industry_section=industry_section if industry_section in INDUSTRY_SECTIONS else "",
+        region=region if region.isdigit() and len(region) <= 6 else "",
+        certified={"yes": True, "no": False}.get(certified),
+        archived={"archived": True, "all": None}.get(archived, False),
+    )
+
+
+def partnership_filter(status: str, department_id: str, tag: str) -> PartnershipFilter:
+    return PartnershipFilter(
+        status=status if status in set(PartnershipStatus) else "",
+        department_id=int(department_id) if department_id.isdigit() else None,
+        tag=tag[:30],
+    )
+
+
+def proposal_status(status: str | None) -> str:
+    """Open proposals when the list has no status yet; every status for an empty one."""
+    wanted = ProposalStatus.OPEN.value if status is None else status
+    return wanted if wanted in set(ProposalStatus) else ""
 
 
 def form_errors(error: AppError, *, shown: Iterable[str] = (), strip: str = "") -> dict[str, str]:

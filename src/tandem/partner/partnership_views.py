@@ -25,7 +25,13 @@ from tandem.kit.web import flash, render, verify_csrf
 from tandem.partner import partnerships, repository
 from tandem.partner.labels import status_label
 from tandem.partner.models import Enterprise, Partnership, PartnershipStatus
-from tandem.partner.pages import choices, duplicate_of, form_errors, see_other
+from tandem.partner.pages import (
+    choices,
+    duplicate_of,
+    form_errors,
+    partnership_filter,
+    see_other,
+)
 from tandem.partner.partnerships import INITIAL_STATUSES
 from tandem.partner.schemas import PartnershipCreate, PartnershipUpdate, StatusChange
 from tandem.people.models import Teacher, TeacherStatus
@@ -100,11 +106,7 @@ def partnership_list(
     department_id: str = "",
     tag: str = "",
 ) -> Response:
-    filters = repository.PartnershipFilter(
-        status=status if status in set(PartnershipStatus) else "",
-        department_id=int(department_id) if department_id.isdigit() else None,
-        tag=tag[:30],
-    )
+    filters = partnership_filter(status, department_id, tag)
     page = repository.list_partnerships(session, actor=actor, params=params, filters=filters)
     departments = _departments(session, actor.college_id) if actor.college_id else []
     colleges = repository.colleges_by_id(session, [p.college_id for p in page.items])

@@ -18,7 +18,7 @@ from tandem.kit.i18n import N_
 from tandem.kit.web import flash, render, verify_csrf
 from tandem.partner import proposals, repository, service
 from tandem.partner.labels import FIELD_LABELS, label
-from tandem.partner.models import Enterprise, EnterpriseChangeProposal, ProposalStatus
+from tandem.partner.models import Enterprise, EnterpriseChangeProposal
 from tandem.partner.pages import (
     choices,
     display_value,
@@ -26,6 +26,7 @@ from tandem.partner.pages import (
     enterprise_values,
     form_errors,
     master_values,
+    proposal_status,
     see_other,
 )
 from tandem.partner.schemas import ProposalCreate, ProposalDecision
@@ -108,9 +109,7 @@ def proposal_list(
     params: ListQuery,
     status: str | None = None,
 ) -> Response:
-    wanted = ProposalStatus.OPEN.value if status is None else status
-    if wanted not in set(ProposalStatus):
-        wanted = ""
+    wanted = proposal_status(status)
     page = repository.list_proposals(session, actor=actor, params=params, status=wanted)
     colleges = repository.colleges_by_id(session, [p.college_id for p in page.items])
     return render(

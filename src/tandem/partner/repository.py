@@ -101,13 +101,10 @@ def _search_enterprises(q: str) -> ColumnElement[bool]:
     )
 
 
-def list_enterprises(
-    session: Session,
-    *,
-    actor: Actor,
-    params: ListParams,
-    filters: EnterpriseFilter | None = None,
-) -> Page[Enterprise]:
+def enterprises_query(
+    *, actor: Actor, params: ListParams, filters: EnterpriseFilter | None = None
+) -> Select[Enterprise]:
+    """The enterprises a list shows (filters, search and sort applied), before pagination."""
     filters = filters or EnterpriseFilter()
     stmt = _visible_enterprises(actor)
     if params.q.strip():
@@ -126,7 +123,17 @@ def list_enterprises(
         archived = Enterprise.archived_at.is_not(None)
         stmt = stmt.where(archived if filters.archived else ~archived)
     stmt = apply_sort(stmt, params.sort, ENTERPRISE_SORTS, default="name")
-    return paginate(session, stmt.order_by(Enterprise.id), params)
+    return stmt.order_by(Enterprise.id)
+
+
+def list_enterprises(
+    session: Session,
+    *,
+    actor: Actor,
+    params: ListParams,
+    filters: EnterpriseFilter | None = None,
+) -> Page[Enterprise]:
+    return paginate(session, enterprises_query(actor=actor, params=params, filters=filters), params)
 
 
 def get_enterprise(session: Session, *, actor: Actor, enterprise_id: int) -> Enterprise:
@@ -219,14 +226,10 @@ def _visible_proposals(actor: Actor) -> Select[EnterpriseChangeProposal]:
     return stmt.where(false())
 
 
-def list_proposals(
-    session: Session,
-    *,
-    actor: Actor,
-    params: ListParams,
-    enterprise: Enterprise | None = None,
-    status: str = "",
-) -> Page[EnterpriseChangeProposal]:
+def proposals_query(
+    *, actor: Actor, params: ListParams, enterprise: Enterprise | None = None, status: str = ""
+) -> Select[EnterpriseChangeProposal]:
+    """The proposals a list shows (filters, search and sort applied), before pagination."""
     stmt = _visible_proposals(actor)
     if enterprise is not None:
         stmt = stmt.where(EnterpriseChangeProposal.enterprise_id == enterprise.id)
@@ -235,7 +238,19 @@ def list_proposals(
     if params.q.strip():
         stmt = stmt.where(_search_enterprises(params.q))
     stmt = apply_sort(stmt, params.sort, PROPOSAL_SORTS, default="-created_at")
-    return paginate(session, stmt.order_by(EnterpriseChangeProposal.id.desc()), params)
+    return stmt.order_by(EnterpriseChangeProposal.id.desc())
+
+
+def list_proposals(
+    session: Session,
+    *,
+    actor: Actor,
+    params: ListParams,
+    enterprise: Enterprise | None = None,
+    status: str = "",
+) -> Page[EnterpriseChangeProposal]:
+    stmt = proposals_query(actor=actor, params=params, enterprise=enterprise, status=status)
+    return paginate(session, stmt, params)
 
 
 def get_proposal(session: Session, *, actor: Actor, proposal_id: int) -> EnterpriseChangeProposal:
@@ -276,13 +291,9 @@ def tag_condition(tag: str) -> ColumnElement[bool]:
     return cast(Partnership.tags, String).like(like_pattern(encoded), escape="\\")
 
 
-def list_partnerships(
-    session: Session,
-    *,
-    actor: Actor,
-    params: ListParams,
-    filters: PartnershipFilter | None = None,
-) -> Page[Partnership]:
+def partnerships_query(
+    *, actor: Actor, params: ListParams, filters: PartnershipFilter | None = None
+) -> Select[Partnership]:
     """Search looks at the enterprise (name, short name, USCC) only, never at the notes."""
     filters = filters or PartnershipFilter()
     stmt = _visible_partnerships(actor)
@@ -299,7 +310,18 @@ def list_partnerships(
     if filters.college_id is not None:
         stmt = stmt.where(Partnership.college_id == filters.college_id)
     stmt = apply_sort(stmt, params.sort, PARTNERSHIP_SORTS, default="enterprise")
-    return paginate(session, stmt.order_by(Partnership.id), params)
+    return stmt.order_by(Partnership.id)
+
+
+def list_partnerships(
+    session: Session,
+    *,
+    actor: Actor,
+    params: ListParams,
+    filters: PartnershipFilter | None = None,
+) -> Page[Partnership]:
+    stmt = partnerships_query(actor=actor, params=params, filters=filters)
+    return paginate(session, stmt, params)
 
 
 def get_partnership(session: Session, *, actor: Actor, partnership_id: int) -> Partnership:

@@ -21,13 +21,19 @@ from tandem.kit.forms import form_version, read_form, validate
 from tandem.kit.i18n import N_
 from tandem.kit.pagination import ListParams
 from tandem.kit.web import flash, render, verify_csrf
-from tandem.partner import partnership_views, proposal_views, repository, service
-from tandem.partner.labels import INDUSTRY_SECTIONS
-from tandem.partner.models import Enterprise, EnterpriseContact, EnterpriseKind
+from tandem.partner import (
+    export_views,
+    partnership_views,
+    proposal_views,
+    repository,
+    service,
+)
+from tandem.partner.models import Enterprise, EnterpriseContact
 from tandem.partner.pages import (
     EXTRA_FIELDS,
     choices,
     duplicate_of,
+    enterprise_filter,
     enterprise_values,
     form_errors,
     master_values,
@@ -44,6 +50,8 @@ from tandem.partner.schemas import (
 from tandem.partner.service import ENTERPRISE_FIELDS
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+# The exports first, so that "/enterprises/export.xlsx" is never read as an enterprise's id.
+router.include_router(export_views.router)
 
 Reader = Annotated[Actor, Depends(require(Permission.ENTERPRISE_READ))]
 Creator = Annotated[Actor, Depends(require(Permission.ENTERPRISE_CREATE))]
@@ -73,13 +81,7 @@ def enterprise_list(
     certified: str = "",
     archived: str = "current",
 ) -> Response:
-    filters = repository.EnterpriseFilter(
-        kind=kind if kind in set(EnterpriseKind) else "",
-        industry_section=industry_section if industry_section in INDUSTRY_SECTIONS else "",
-        region=region if region.isdigit() and len(region) <= 6 else "",
-        certified={"yes": True, "no": False}.get(certified),
-        archived={"archived": True, "all": None}.get(archived, False),
-    )
+    filters = enterprise_filter(kind, industry_section, region, certified, archived)
     page = repository.list_enterprises(session, actor=actor, params=params, filters=filters)
     ours = repository.college_partnerships(
         session, actor=actor, enterprise_ids=[e.id for e in page.items]

@@ -72,7 +72,15 @@ def _student_scope(actor: Actor) -> ColumnElement[bool]:
 
 
 def _search(q: str, *columns: Any) -> ColumnElement[bool]:
+    """``q`` anywhere in any of ``columns``, ignoring case.
+
+    Text without cased letters (Chinese names, digits) matches the same with or without case
+    folding, so it gets the plain LIKE: ILIKE folds every row it reads, which made a search
+    among 20,000 students several times slower on PostgreSQL (bench/registries/search.py).
+    """
     pattern = like_pattern(q)
+    if q.lower() == q.upper():
+        return or_(*(column.like(pattern, escape="\\") for column in columns))
     return or_(*(column.ilike(pattern, escape="\\") for column in columns))
 
 
@@ -87,6 +95,24 @@ def _majors(actor: Actor) -> Select[Major]:
     )
 
 
+def majors_query(
+    *,
+    actor: Actor,
+    params: ListParams,
+    department_id: int | None = None,
+    include_archived: bool = False,
+) -> Select[Major]:
+    """The majors a list shows (filters, search and sort applied), before pagination."""
+    stmt = _majors(actor)
+    if params.q:
+        stmt = stmt.where(_search(params.q, Major.code, Major.name_zh, Major.name_en))
+    if department_id is not None:
+        stmt = stmt.where(Major.department_id == department_id)
+    if not include_archived:
+        stmt = stmt.where(Major.archived_at.is_(None))
+    return apply_sort(stmt, params.sort, MAJOR_SORTS, default="code")
+
+
 def list_majors(
     session: Session,
     *,
@@ -95,14 +121,9 @@ def list_majors(
     department_id: int | None = None,
     include_archived: bool = False,
 ) -> Page[Major]:
-    stmt = _majors(actor)
-    if params.q:
-        stmt = stmt.where(_search(params.q, Major.code, Major.name_zh, Major.name_en))
-    if department_id is not None:
-        stmt = stmt.where(Major.department_id == department_id)
-    if not include_archived:
-        stmt = stmt.where(Major.archived_at.is_(None))
-    stmt = apply_sort(stmt, params.sort, MAJOR_SORTS, default="code")
+    stmt = majors_query(
+        actor=actor, params=params, department_id=department_id, include_archived=include_archived
+    )
     return paginate(session, stmt, params)
 
 
@@ -150,15 +171,15 @@ def _classes(actor: Actor) -> Select[SchoolClass]:
     )
 
 
-def list_classes(
-    session: Session,
+def classes_query(
     *,
     actor: Actor,
     params: ListParams,
     major_id: int | None = None,
     cohort: int | None = None,
     include_archived: bool = False,
-) -> Page[SchoolClass]:
+) -> Select[SchoolClass]:
+    """The classes a list shows (filters, search and sort applied), before pagination."""
     stmt = _classes(actor)
     if params.q:
         stmt = stmt.where(_search(params.q, SchoolClass.name))
@@ -168,7 +189,25 @@ def list_classes(
         stmt = stmt.where(SchoolClass.cohort_year == cohort)
     if not include_archived:
         stmt = stmt.where(SchoolClass.archived_at.is_(None))
-    stmt = apply_sort(stmt, params.sort, CLASS_SORTS, default="name")
+    return apply_sort(stmt, params.sort, CLASS_SORTS, default="name")
+
+
+def list_classes(
+    session: Session,
+    *,
+    actor: Actor,
+    params: ListParams,
+    major_id: int | None = None,
+    cohort: int | None = None,
+    include_archived: bool = False,
+) -> Page[SchoolClass]:
+    stmt = classes_query(
+        actor=actor,
+        params=params,
+        major_id=major_id,
+        cohort=cohort,
+        include_archived=include_archived,
+    )
     return paginate(session, stmt, params)
 
 
@@ -218,8 +257,7 @@ def id_lookup_hash(text: str) -> str | None:
     return cipher().lookup_hash(number)
 
 
-def list_students(
-    session: Session,
+def students_query(
     *,
     actor: Actor,
     params: ListParams,
@@ -228,7 +266,7 @@ def list_students(
     status: str | None = None,
     cohort: int | None = None,
     id_hash: str | None = None,
-) -> Page[Student]:
+) -> Select[Student]:
     """Students; ``q`` matches number or name, or a full ID number exactly (by its keyed hash)."""
     stmt = _students(actor)
     if params.q:
@@ -252,7 +290,29 @@ def list_students(
         stmt = stmt.where(Student.status == status)
     if cohort is not None:
         stmt = stmt.where(SchoolClass.cohort_year == cohort)
-    stmt = apply_sort(stmt, params.sort, STUDENT_SORTS, default="student_number")
+    return apply_sort(stmt, params.sort, STUDENT_SORTS, default="student_number")
+
+
+def list_students(
+    session: Session,
+    *,
+    actor: Actor,
+    params: ListParams,
+    class_id: int | None = None,
+    major_id: int | None = None,
+    status: str | None = None,
+    cohort: int | None = None,
+    id_hash: str | None = None,
+) -> Page[Student]:
+    stmt = students_query(
+        actor=actor,
+        params=params,
+        class_id=class_id,
+        major_id=major_id,
+        status=status,
+        cohort=cohort,
+        id_hash=id_hash,
+    )
     return paginate(session, stmt, params)
 
 
@@ -286,6 +346,24 @@ def _teachers(actor: Actor) -> Select[Teacher]:
     )
 
 
+def teachers_query(
+    *,
+    actor: Actor,
+    params: ListParams,
+    department_id: int | None = None,
+    status: str | None = None,
+) -> Select[Teacher]:
+    """The teachers a list shows (filters, search and sort applied), before pagination."""
+    stmt = _teachers(actor)
+    if params.q:
+        stmt = stmt.where(_search(params.q, Teacher.staff_number, Teacher.name, Teacher.subjects))
+    if department_id is not None:
+        stmt = stmt.where(Teacher.department_id == department_id)
+    if status:
+        stmt = stmt.where(Teacher.status == status)
+    return apply_sort(stmt, params.sort, TEACHER_SORTS, default="staff_number")
+
+
 def list_teachers(
     session: Session,
     *,
@@ -294,14 +372,7 @@ def list_teachers(
     department_id: int | None = None,
     status: str | None = None,
 ) -> Page[Teacher]:
-    stmt = _teachers(actor)
-    if params.q:
-        stmt = stmt.where(_search(params.q, Teacher.staff_number, Teacher.name, Teacher.subjects))
-    if department_id is not None:
-        stmt = stmt.where(Teacher.department_id == department_id)
-    if status:
-        stmt = stmt.where(Teacher.status == status)
-    stmt = apply_sort(stmt, params.sort, TEACHER_SORTS, default="staff_number")
+    stmt = teachers_query(actor=actor, params=params, department_id=department_id, status=status)
     return paginate(session, stmt, params)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Annotated, Any
 
@@ -15,7 +16,7 @@ from tandem.auth.roles import Permission
 from tandem.college.models import Department
 from tandem.kit.i18n import get_language
 from tandem.people import labels, repository
-from tandem.people.models import Major, SchoolClass
+from tandem.people.models import Major, SchoolClass, StudentStatus, TeacherStatus
 
 StructureReader = Annotated[Actor, Depends(require(Permission.STRUCTURE_READ))]
 StructureManager = Annotated[Actor, Depends(require(Permission.STRUCTURE_MANAGE))]
@@ -45,6 +46,43 @@ def int_or_none(text: str) -> int | None:
 
 def choice(value: str, allowed: Iterable[str]) -> str | None:
     return value if value in allowed else None
+
+
+_HASH = re.compile(r"^[0-9a-f]{64}$")
+
+
+# The lists' query strings as repository filters: the same for a page and its export.
+
+
+def major_filters(department_id: str, archived: str) -> dict[str, Any]:
+    return {"department_id": int_or_none(department_id), "include_archived": archived == "yes"}
+
+
+def class_filters(major_id: str, cohort: str, archived: str) -> dict[str, Any]:
+    return {
+        "major_id": int_or_none(major_id),
+        "cohort": int_or_none(cohort),
+        "include_archived": archived == "yes",
+    }
+
+
+def student_filters(
+    class_id: str, major_id: str, status: str, cohort: str, id_hash: str
+) -> dict[str, Any]:
+    return {
+        "class_id": int_or_none(class_id),
+        "major_id": int_or_none(major_id),
+        "status": choice(status, list(StudentStatus)),
+        "cohort": int_or_none(cohort),
+        "id_hash": id_hash if _HASH.match(id_hash) else None,
+    }
+
+
+def teacher_filters(department_id: str, status: str) -> dict[str, Any]:
+    return {
+        "department_id": int_or_none(department_id),
+        "status": choice(status, list(TeacherStatus)),
+    }
 
 
 def _prefix(codes: dict[int, str], college_id: int) -> str:

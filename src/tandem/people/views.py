@@ -1,7 +1,8 @@
 """Pages for the people registry: majors and classes, students, teachers.
 
 Each part has its own module; this router gathers them behind the CSRF check. Within each part,
-``/…/new`` is declared before ``/…/{id}`` so that it is never read as an id.
+``/…/new`` is declared before ``/…/{id}`` so that it is never read as an id; the exports
+(``/…/export.xlsx``) come first for the same reason.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from tandem.kit.web import verify_csrf
-from tandem.people import views_structure, views_students, views_teachers
+from tandem.people import views_export, views_structure, views_students, views_teachers
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
-for _part in (views_structure.router, views_students.router, views_teachers.router):
+_PARTS = (views_export.router, views_structure.router, views_students.router, views_teachers.router)
+for _part in _PARTS:
     router.include_router(_part)

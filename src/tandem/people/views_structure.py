@@ -26,8 +26,9 @@ from tandem.people.schemas import (
 from tandem.people.view_common import (
     StructureManager,
     StructureReader,
+    class_filters,
     department_options,
-    int_or_none,
+    major_filters,
     major_options,
     see_other,
     without,
@@ -61,11 +62,7 @@ def major_list(
     archived: str = "",
 ) -> Response:
     page = repository.list_majors(
-        session,
-        actor=actor,
-        params=params,
-        department_id=int_or_none(department_id),
-        include_archived=archived == "yes",
+        session, actor=actor, params=params, **major_filters(department_id, archived)
     )
     counts = repository.class_counts(session, [m.id for m in page.items])
     context = {
@@ -209,12 +206,7 @@ def class_list(
     archived: str = "",
 ) -> Response:
     page = repository.list_classes(
-        session,
-        actor=actor,
-        params=params,
-        major_id=int_or_none(major_id),
-        cohort=int_or_none(cohort),
-        include_archived=archived == "yes",
+        session, actor=actor, params=params, **class_filters(major_id, cohort, archived)
     )
     context = {
         "page": page,

@@ -4,7 +4,6 @@ back; only a deliberate, audited reveal shows it, once, on a page that is not ca
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -25,16 +24,14 @@ from tandem.people.view_common import (
     IdRevealer,
     StudentManager,
     StudentReader,
-    choice,
     class_options,
-    int_or_none,
     major_options,
     see_other,
+    student_filters,
     without,
 )
 
 router = APIRouter()
-_HASH = re.compile(r"^[0-9a-f]{64}$")
 STUDENT_INPUTS = (
     "student_number",
     "name",
@@ -83,17 +80,8 @@ def student_list(
             if found.total == 1:
                 return _redirect(request, f"/students/{found.items[0].id}")
             return _redirect(request, f"/students?id_hash={digest}")
-    id_filter = id_hash if _HASH.match(id_hash) else None
-    page = repository.list_students(
-        session,
-        actor=actor,
-        params=params,
-        class_id=int_or_none(class_id),
-        major_id=int_or_none(major_id),
-        status=choice(status, list(StudentStatus)),
-        cohort=int_or_none(cohort),
-        id_hash=id_filter,
-    )
+    filters = student_filters(class_id, major_id, status, cohort, id_hash)
+    page = repository.list_students(session, actor=actor, params=params, **filters)
     today = local_today()
     context = {
         "page": page,
@@ -105,7 +93,7 @@ def student_list(
         "major_id": major_id,
         "status": status,
         "cohort": cohort,
-        "id_search": id_filter is not None,
+        "id_search": filters["id_hash"] is not None,
         **LABELS,
     }
     return render(request, "people/student_list.html", context, block="results")

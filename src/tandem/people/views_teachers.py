@@ -20,10 +20,9 @@ from tandem.people.view_common import (
     LABELS,
     TeacherManager,
     TeacherReader,
-    choice,
     department_options,
-    int_or_none,
     see_other,
+    teacher_filters,
     without,
 )
 
@@ -48,11 +47,7 @@ def teacher_list(
     status: str = "",
 ) -> Response:
     page = repository.list_teachers(
-        session,
-        actor=actor,
-        params=params,
-        department_id=int_or_none(department_id),
-        status=choice(status, list(TeacherStatus)),
+        session, actor=actor, params=params, **teacher_filters(department_id, status)
     )
     context = {
         "page": page,

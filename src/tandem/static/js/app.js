@@ -19,6 +19,18 @@
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { closeMenus(null); }
   });
+  // "Export to Excel" links follow the list's filters once htmx has changed them (and the
+  // address bar) without reloading the page head.
+  function refreshExportLinks() {
+    var params = new URLSearchParams(window.location.search);
+    params.delete("page");
+    var search = params.toString();
+    document.querySelectorAll("a[data-export]").forEach(function (link) {
+      link.setAttribute("href", link.getAttribute("data-export") + (search ? "?" + search : ""));
+    });
+  }
+  document.addEventListener("htmx:pushedIntoHistory", refreshExportLinks);
+  document.addEventListener("htmx:historyRestore", refreshExportLinks);
   // Buttons with data-confirm ask before a destructive action (the server still requires a POST).
   document.addEventListener("click", function (event) {
     var target = event.target.closest("[data-confirm]");

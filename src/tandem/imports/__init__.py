@@ -1,0 +1,1 @@
+"""Importing registers (partner enterprises, students, teachers) from spreadsheets."""

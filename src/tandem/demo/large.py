@@ -37,17 +37,12 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from enum import Enum
-from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tandem.audit import service as audit
-from tandem.audit.models import AuditEntry
 from tandem.auth import service as auth_service
 from tandem.auth.actor import Actor
 from tandem.auth.models import User
@@ -77,9 +72,8 @@ from tandem.demo.people_data import (
     student_draft,
 )
 from tandem.demo.registries import DEMO_STATUSES, _enterprise, _major, _partnership
-from tandem.kit.crypto import cipher
-from tandem.kit.identifiers import mask_resident_id
 from tandem.partner.models import Enterprise, Partnership
+from tandem.people import bulk as people_bulk
 from tandem.people import service as people_service
 from tandem.people.models import Major, Student, Teacher
 from tandem.people.schemas import SchoolClassCreate, StudentCreate, TeacherCreate
@@ -218,14 +212,10 @@ def plan_large(seed: int = DEFAULT_SEED, scale: float = 1.0) -> LargePlan:
 # --- writing it ---------------------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else value
-
-
-def _student_row(college_id: int, class_id: int, plan: StudentPlan) -> dict[str, Any]:
-    """The column values ``create_student`` would store, validated by the same schema."""
+def _student(class_id: int, plan: StudentPlan) -> StudentCreate:
+    """A planned student, validated by the same schema as the pages."""
     person = plan.person
-    data = StudentCreate(
+    return StudentCreate(
         student_number=person.number,
         name=person.name,
         gender=person.gender,
@@ -236,34 +226,6 @@ def _student_row(college_id: int, class_id: int, plan: StudentPlan) -> dict[str,
         guardian_name=plan.guardian_name,
         guardian_phone=plan.guardian_phone,
     )
-    number = data.id_number
-    assert number is not None  # noqa: S101 - every planned student has an ID number
-    data_cipher = cipher()
-    row = {key: _plain(v) for key, v in data.model_dump(exclude={"id_number"}).items()}
-    return row | {
-        "college_id": college_id,
-        "id_number_encrypted": data_cipher.encrypt(number),
-        "id_number_hash": data_cipher.lookup_hash(number),
-        "id_number_masked": mask_resident_id(number),
-    }
-
-
-def _audit_row(actor: Actor, student_id: int, row: dict[str, Any]) -> dict[str, Any]:
-    """The audit entry ``create_student`` writes: every field, the ID number as "(changed)"."""
-    after = {
-        name: row[name].isoformat() if isinstance(row[name], date) else row[name]
-        for name in people_service.STUDENT_FIELDS
-    } | {people_service.ID_NUMBER: row["id_number_hash"]}
-    return {
-        "college_id": row["college_id"],
-        "actor_user_id": actor.user_id,
-        "actor_label": actor.label,
-        "action": "create",
-        "entity_type": Student.__tablename__,
-        "entity_id": str(student_id),
-        "summary": row["student_number"],
-        "changes": audit.diff(None, after, (people_service.ID_NUMBER,)),
-    }
 
 
 def insert_students(
@@ -277,16 +239,14 @@ def insert_students(
 ) -> int:
     """The bulk path (see the module's docstring); ``tick`` after each chunk of rows."""
     for start in range(0, len(students), CHUNK):
-        rows = [
-            _student_row(college.id, class_ids[plan.class_name], plan)
-            for plan in students[start : start + CHUNK]
-        ]
-        ids = session.scalars(
-            insert(Student).returning(Student.id, sort_by_parameter_order=True), rows
-        ).all()
-        session.execute(
-            insert(AuditEntry),
-            [_audit_row(actor, i, row) for i, row in zip(ids, rows, strict=True)],
+        people_bulk.insert_students(
+            session,
+            actor=actor,
+            college_id=college.id,
+            students=[
+                _student(class_ids[plan.class_name], plan)
+                for plan in students[start : start + CHUNK]
+            ],
         )
         tick()
     return len(students)

@@ -17,22 +17,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import partial
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table as SqlTable
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tandem.audit import service as audit
-from tandem.audit.models import AuditEntry
 from tandem.auth.roles import Role
 from tandem.kit.crypto import cipher
 from tandem.kit.i18n import N_
 from tandem.kit.identifiers import normalise_code, resident_id_problem
-from tandem.kit.orm import utcnow
 from tandem.kit.spreadsheet import ROUNDED_MARK, SheetRow, Table
 from tandem.people import service
+from tandem.people.bulk import insert_students
 from tandem.people.models import SchoolClass, Student
 from tandem.people.schemas import StudentCreate, StudentUpdate
 
@@ -233,50 +229,18 @@ def _changes(
 
 
 def _insert(batch: Batch, college_id: int, new: list[_New]) -> list[tuple[_New, int]]:
-    """Create the new students in one statement, and their audit entries in another.
-
-    The rows hold what :func:`tandem.people.service.create_student` would store, and each
-    audit entry what its ``_audit`` would record (both checked by a test).
-    """
-    if not new:
-        return []
-    session, now = batch.session, utcnow()
-    session.flush()
-    rows = [
-        {
-            "college_id": college_id,
-            **service._plain(item.data.model_dump(exclude={"id_number"})),
-            **service._id_columns(item.data.id_number),
-            "created_at": now,
-            "updated_at": now,
-            "version": 1,
-        }
-        for item in new
-    ]
-    session.execute(insert(cast(SqlTable, Student.__table__)), rows)
-    ids = _ids(session, college_id, [row["student_number"] for row in rows])
-    entries = []
-    for values in rows:
-        after = audit.snapshot(SimpleNamespace(**values), service.STUDENT_FIELDS)
-        after[service.ID_NUMBER] = values["id_number_hash"]
-        entries.append(
-            {
-                "occurred_at": now,
-                "college_id": college_id,
-                "actor_user_id": batch.actor.user_id,
-                "actor_label": batch.actor.label,
-                "action": "create",
-                "entity_type": Student.__tablename__,
-                "entity_id": str(ids[values["student_number"]]),
-                "summary": values["student_number"][:300],
-                "changes": audit.diff(None, after, (service.ID_NUMBER,)),
-            }
-        )
-    session.execute(insert(cast(SqlTable, AuditEntry.__table__)), entries)
+    """Create the new students (and their audit entries) in bulk, as the service would."""
+    ids = insert_students(
+        batch.session,
+        actor=batch.actor,
+        college_id=college_id,
+        students=[item.data for item in new],
+    )
     for item in new:
         batch.outcome(item.row.number, item.data.student_number, CREATED)
-    batch.tick(len(new))
-    return [(item, ids[item.data.student_number]) for item in new]
+    if new:
+        batch.tick(len(new))
+    return list(zip(new, ids, strict=True))
 
 
 def _ids(session: Session, college_id: int, numbers: list[str]) -> dict[str, int]:

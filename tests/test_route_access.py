@@ -29,7 +29,16 @@ from tests.factories import ACTOR, make_college, make_department, make_user
 from tests.routes import all_routes
 
 PUBLIC, SIGNED_IN, ALWAYS_404 = "public", "signed_in", "always_404"
-ACCESS_MODULES = ["people", "partner", "imports"]  # each a tests/<name>/access.py
+# Each a module under tests/ with RULES (and optionally BODIES and prepare).
+ACCESS_MODULES = [
+    "people.access",
+    "partner.access",
+    "imports.access",
+    "agreement.access_api",
+    "agreement.access_pages",
+    "agreement.access_steering",
+    "inbox.access",
+]
 
 
 def perm(permission: Permission) -> tuple[str, Permission]:
@@ -138,7 +147,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 }
 
 # Each domain adds its routes' rules, sample bodies and records in tests/<domain>/access.py.
-DOMAIN_ACCESS = [importlib.import_module(f"tests.{name}.access") for name in ACCESS_MODULES]
+DOMAIN_ACCESS = [importlib.import_module(f"tests.{name}") for name in ACCESS_MODULES]
 for _module in DOMAIN_ACCESS:
     RULES.update(_module.RULES)
     BODIES.update(getattr(_module, "BODIES", {}))
@@ -210,6 +219,8 @@ def _build(app: FastAPI, session: Session, settings: Settings) -> World:
         "other": {"college_id": b.id, "department_id": dept_b.id, "user_id": target_b.id},
     }
     for module in DOMAIN_ACCESS:
+        if not hasattr(module, "prepare"):
+            continue
         extra = module.prepare(session, a=a, b=b, departments=(dept_a, dept_b), users=users)
         for variant in ("own", "other"):
             ids[variant].update(extra[variant])

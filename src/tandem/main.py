@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
 from tandem import __version__
+from tandem.agreement import api as agreement_api
+from tandem.agreement import steering_api, steering_views
+from tandem.agreement import views as agreement_views
 from tandem.audit import api as audit_api
 from tandem.audit import views as audit_views
 from tandem.auth import admin_views as user_admin_views
@@ -20,6 +23,8 @@ from tandem.college import views as college_views
 from tandem.config import Settings, get_settings
 from tandem.db import build_engine
 from tandem.imports import views as import_views
+from tandem.inbox import api as inbox_api
+from tandem.inbox import views as inbox_views
 from tandem.kit import problems
 from tandem.kit.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from tandem.kit.web import STATIC_DIR
@@ -70,6 +75,12 @@ def create_app(
         partner_api.router,
         partner_views.router,
         import_views.router,
+        agreement_api.router,
+        agreement_views.router,
+        steering_api.router,
+        steering_views.router,
+        inbox_api.router,
+        inbox_views.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -64,6 +64,10 @@ class Permission(StrEnum):
     ENTERPRISE_PROPOSE = "enterprise.propose"  # colleges propose changes to master data
     PARTNERSHIP_READ = "partnership.read"  # enterprise contacts: their enterprise's partnerships
     PARTNERSHIP_MANAGE = "partnership.manage"
+    AGREEMENT_READ = "agreement.read"  # enterprise contacts: their enterprise's, once approved
+    AGREEMENT_MANAGE = "agreement.manage"  # coordinators: their own department's
+    AGREEMENT_APPROVE = "agreement.approve"  # approve, end, terminate; sign for the college
+    AGREEMENT_SIGN = "agreement.sign"  # sign for one's own party
 
 
 _ALL = frozenset(Permission)
@@ -81,6 +85,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ENTERPRISE_PROPOSE,
             Permission.PARTNERSHIP_READ,
             Permission.PARTNERSHIP_MANAGE,
+            Permission.AGREEMENT_READ,
+            Permission.AGREEMENT_MANAGE,
         }
     ),
     Role.TEACHER: frozenset(
@@ -91,11 +97,18 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TEACHER_READ,
             Permission.ENTERPRISE_READ,
             Permission.PARTNERSHIP_READ,
+            Permission.AGREEMENT_READ,
         }
     ),
     Role.STUDENT: frozenset({Permission.STUDENT_READ}),
     Role.ENTERPRISE_CONTACT: frozenset(
-        {Permission.ENTERPRISE_READ, Permission.ENTERPRISE_EDIT, Permission.PARTNERSHIP_READ}
+        {
+            Permission.ENTERPRISE_READ,
+            Permission.ENTERPRISE_EDIT,
+            Permission.PARTNERSHIP_READ,
+            Permission.AGREEMENT_READ,
+            Permission.AGREEMENT_SIGN,
+        }
     ),
     Role.AUTHORITY_VIEWER: frozenset({Permission.COLLEGE_READ}),
 }

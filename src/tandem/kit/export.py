@@ -28,6 +28,7 @@ from tandem.audit import service as audit
 from tandem.auth.actor import Actor
 from tandem.college.models import College
 from tandem.config import get_settings
+from tandem.kit.dates import local_today
 from tandem.kit.i18n import N_, get_language, gettext
 from tandem.kit.spreadsheet import Column, write_workbook
 
@@ -103,10 +104,6 @@ def local_time(value: datetime | None) -> datetime | None:
     zone = ZoneInfo(get_settings().timezone)
     aware = value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))
     return aware.astimezone(zone).replace(tzinfo=None, microsecond=0)
-
-
-def local_today() -> date:
-    return datetime.now(ZoneInfo(get_settings().timezone)).date()
 
 
 def yes_no(value: object) -> str:

@@ -7,6 +7,7 @@ error types are mapped to messages of our own so both languages read naturally.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -90,7 +91,7 @@ def field_error(error: Any) -> FieldError:
     params = {
         k: (", ".join(map(str, v)) if isinstance(v, list | tuple) else v)
         for k, v in ctx.items()
-        if isinstance(v, str | int | float | list | tuple)
+        if isinstance(v, str | int | float | Decimal | list | tuple)
     }
     return FieldError(name, error_type, message, params)
 

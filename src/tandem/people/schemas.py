@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
@@ -23,7 +22,7 @@ from pydantic import (
 )
 
 from tandem.college.schemas import Code, NameEn, NameZh, tidy
-from tandem.config import get_settings
+from tandem.kit.dates import local_today as local_today  # re-exported for the people pages
 from tandem.kit.i18n import N_
 from tandem.kit.identifiers import age_on, id_birth_date, normalise_code, resident_id_problem
 from tandem.kit.validation import invalid
@@ -42,11 +41,6 @@ ID_PROBLEMS = {
 }
 ID_BIRTH_MISMATCH = N_("The birth date in the ID number differs from the date of birth.")
 GUARDIAN_REQUIRED = N_("Required for a student under 18.")
-
-
-def local_today() -> date:
-    """Today's date where the platform is (ages and academic years follow the local calendar)."""
-    return datetime.now(ZoneInfo(get_settings().timezone)).date()
 
 
 def year_of_study(cohort_year: int, today: date) -> int:

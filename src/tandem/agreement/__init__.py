@@ -1,0 +1,1 @@
+"""Cooperation agreements in the seven modes."""

@@ -25,19 +25,38 @@ from tests.partner.helpers import make_enterprise, make_partnership
 
 # Complete terms for every mode, so an agreement can go through review.
 COMPLETE_TERMS: dict[int, dict[str, Any]] = {
-    1: {"venue": "Workshop B2", "area_m2": "300", "fee_kind": "free",
-        "training_positions_per_term": 20},
-    2: {"base_name": "Joint CNC base", "college_equipment": "4 lathes",
-        "enterprise_equipment": "2 five-axis centres"},
+    1: {
+        "venue": "Workshop B2",
+        "area_m2": "300",
+        "fee_kind": "free",
+        "training_positions_per_term": 20,
+    },
+    2: {
+        "base_name": "Joint CNC base",
+        "college_equipment": "4 lathes",
+        "enterprise_equipment": "2 five-axis centres",
+    },
     3: {"equipment_placed": "Collaborative robot arm", "students_to_train_per_year": 60},
-    4: {"production_scope": "Wiring harness sub-assembly", "pricing": "CNY 4.50 per piece",
-        "quality_terms": "AQL 1.0"},
-    5: {"training_institution": "Acme Academy", "joint_team": "3 trainers + 4 teachers",
-        "employees_to_train_per_year": 120},
-    6: {"programme": "Siemens mechatronics", "certification": "SMSCP level 1",
-        "teachers_to_certify": 4},
-    7: {"simulated_site": "Simulated logistics centre", "courses_contracted": "Warehouse ops",
-        "contracted_hours_per_year": 160},
+    4: {
+        "production_scope": "Wiring harness sub-assembly",
+        "pricing": "CNY 4.50 per piece",
+        "quality_terms": "AQL 1.0",
+    },
+    5: {
+        "training_institution": "Acme Academy",
+        "joint_team": "3 trainers + 4 teachers",
+        "employees_to_train_per_year": 120,
+    },
+    6: {
+        "programme": "Siemens mechatronics",
+        "certification": "SMSCP level 1",
+        "teachers_to_certify": 4,
+    },
+    7: {
+        "simulated_site": "Simulated logistics centre",
+        "courses_contracted": "Warehouse ops",
+        "contracted_hours_per_year": 160,
+    },
 }
 START, END = date(2026, 1, 1), date(2028, 12, 31)
 
@@ -49,7 +68,9 @@ def partnership_for(
     return make_partnership(session, college, make_enterprise(session), department)
 
 
-def agreement_data(partnership: Partnership, modes: tuple[int, ...] = (1,), **fields: Any) -> AgreementCreate:
+def agreement_data(
+    partnership: Partnership, modes: tuple[int, ...] = (1,), **fields: Any
+) -> AgreementCreate:
     values: dict[str, Any] = {
         "partnership_id": partnership.id,
         "department_id": partnership.department_id,
@@ -87,25 +108,42 @@ def advance(
         agreement.number = f"AG-{agreement.id:04d}"
     for step in steps[: steps.index(to) + 1]:
         if step == "in_review":
-            service.transition(session, actor=ACTOR, agreement=agreement,
-                               data=TransitionRequest(action=Action.SUBMIT), today=today)
+            service.transition(
+                session,
+                actor=ACTOR,
+                agreement=agreement,
+                data=TransitionRequest(action=Action.SUBMIT),
+                today=today,
+            )
         elif step == "approved":
-            service.transition(session, actor=ACTOR, agreement=agreement,
-                               data=TransitionRequest(action=Action.APPROVE), today=today)
+            service.transition(
+                session,
+                actor=ACTOR,
+                agreement=agreement,
+                data=TransitionRequest(action=Action.APPROVE),
+                today=today,
+            )
         elif step == "signed":
             for party in (Party.COLLEGE, Party.ENTERPRISE):
-                service.sign(session, actor=ACTOR, agreement=agreement, today=today,
-                             data=SignatureCreate(party=party, signatory_name="Signer",
-                                                  on_paper=True))
+                service.sign(
+                    session,
+                    actor=ACTOR,
+                    agreement=agreement,
+                    today=today,
+                    data=SignatureCreate(party=party, signatory_name="Signer", on_paper=True),
+                )
         else:
-            service.transition(session, actor=ACTOR, agreement=agreement,
-                               data=TransitionRequest(action=Action.ACTIVATE), today=today)
+            service.transition(
+                session,
+                actor=ACTOR,
+                agreement=agreement,
+                data=TransitionRequest(action=Action.ACTIVATE),
+                today=today,
+            )
     return agreement
 
 
-def make_obligation(
-    session: Session, agreement: Agreement, **fields: Any
-) -> Obligation:
+def make_obligation(session: Session, agreement: Agreement, **fields: Any) -> Obligation:
     values: dict[str, Any] = {
         "party": "enterprise",
         "description": "Training positions",

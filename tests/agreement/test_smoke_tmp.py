@@ -1,7 +1,9 @@
 from datetime import date
+
 from tandem.agreement import service
-from tests.agreement.helpers import partnership_for, make_agreement, advance, make_obligation
-from tests.factories import make_college, ACTOR
+from tests.agreement.helpers import advance, make_agreement, make_obligation, partnership_for
+from tests.factories import ACTOR, make_college
+
 
 def test_smoke(session):
     college = make_college(session)

@@ -327,6 +327,64 @@ def mail_send() -> None:
 
 
 @app.command()
+def remind(
+    on: Annotated[
+        str | None,
+        typer.Option("--date", help="Run as if today were this day (YYYY-MM-DD)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would happen, change nothing.")
+    ] = False,
+) -> None:
+    """Move agreements on by date and write due reminders (idempotent: safe to run from cron).
+
+    E-mails are queued when SMTP is configured; `tandem mail send` delivers them.
+    """
+    from datetime import date
+
+    from rich.progress import Progress
+
+    from tandem.agreement.reminders import mark_run, run_reminders
+    from tandem.kit.dates import local_today
+    from tandem.kit.errors import ValidationFailed
+
+    try:
+        today = date.fromisoformat(on) if on else local_today()
+    except ValueError:
+        fail(
+            ValidationFailed.single(
+                "--date",
+                "invalid_date",
+                N_("%(value)s is not a date: write it as YYYY-MM-DD."),
+                value=on,
+            )
+        )
+    settings = get_settings()
+    with session_scope() as session:
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task(gettext(N_("Reminders")), total=None)
+
+            def advanced(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            report = run_reminders(session, today=today, settings=settings, progress=advanced)
+        if dry_run:
+            session.rollback()
+        else:
+            mark_run(session, today=today, report=report)
+    table = Table(title=gettext(N_("Reminders for %(day)s"), day=today.isoformat()))
+    table.add_column(gettext(N_("What")))
+    table.add_column(gettext(N_("Count")), justify="right")
+    for label, count in report.rows():
+        table.add_row(gettext(label), str(count))
+    console.print(table)
+    for agreement_id, reason in report.problems:
+        err_console.print(f"[yellow]#{agreement_id}[/]: {reason}")
+    if dry_run:
+        console.print(gettext(N_("Dry run: nothing was saved.")))
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,

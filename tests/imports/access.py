@@ -1,8 +1,10 @@
 """Route-by-role rules for the import pages (used by tests/test_route_access.py).
 
 Students and teachers are imported by those who manage them (college admins, platform admins);
-partner enterprises by those who may register enterprises. An upload token belongs to the person
-who uploaded the file: an unknown one answers 404 to everyone allowed on the page.
+partner enterprises by those who may register enterprises; agreements by those who manage them
+(department coordinators too: each row is then checked against their department). An upload
+token belongs to the person who uploaded the file: an unknown one answers 404 to everyone
+allowed on the page.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ for _register, _permission in (
     ("partners", P.ENTERPRISE_CREATE),
     ("students", P.STUDENT_MANAGE),
     ("teachers", P.TEACHER_MANAGE),
+    ("agreements", P.AGREEMENT_MANAGE),
 ):
     _base = f"/imports/{_register}"
     RULES[("GET", _base)] = perm(_permission)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from tandem.agreement.models import AgreementKind, AgreementStatus, Party, Period
 from tandem.agreement.progress import Progress
 from tandem.kit.i18n import N_, NC_, gettext, pgettext
@@ -88,7 +90,7 @@ def action_label(action: str) -> str:
     return action
 
 
-def label(table: dict[str, str], code: str | None) -> str:
+def label(table: Mapping[str, str], code: str | None) -> str:
     """A translated label from one of the plain tables above (the code itself if unknown)."""
     if code is None:
         return ""

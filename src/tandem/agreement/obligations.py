@@ -189,7 +189,11 @@ def record_delivery(
         action="delivery",
         entity=obligation,
         college_id=obligation.college_id,
-        after={"amount": str(data.amount), "delivered_on": data.delivered_on, "note": data.note},
+        after={
+            "amount": str(data.amount),
+            "delivered_on": data.delivered_on.isoformat(),
+            "note": data.note,
+        },
         summary=obligation.description,
     )
     return delivery

@@ -122,7 +122,9 @@ def agreements_query(
         )
     stmt = apply_sort(stmt, params.sort, AGREEMENT_SORTS, default="-updated_at")
     return stmt.order_by(Agreement.id).options(
-        selectinload(Agreement.modes), selectinload(Agreement.partnership)
+        selectinload(Agreement.modes),
+        selectinload(Agreement.signatures),
+        selectinload(Agreement.partnership).selectinload(Partnership.enterprise),
     )
 
 
@@ -194,7 +196,7 @@ def number_taken(session: Session, *, college_id: int, number: str, other_than: 
 def status_counts(session: Session, *, actor: Actor) -> dict[str, int]:
     visible = visible_agreements(actor).with_only_columns(Agreement.status).subquery()
     rows = session.execute(select(visible.c.status, func.count()).group_by(visible.c.status))
-    return {status: count for status, count in rows.tuples()}
+    return {str(status): int(count) for status, count in rows.all()}
 
 
 # --- steering bodies -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from tandem.agreement.lifecycle import Action
 from tandem.agreement.models import AgreementKind, AgreementStatus, Party, Period
@@ -56,12 +56,15 @@ TermsByMode = dict[str, dict[str, Any]]
 
 
 class _Dates(BaseModel):
-    @model_validator(mode="after")
-    def _in_order(self) -> _Dates:
-        start, end = getattr(self, "start_date", None), getattr(self, "end_date", None)
+    """The end date comes after the start date (the error is reported on ``end_date``)."""
+
+    @field_validator("end_date", check_fields=False)
+    @classmethod
+    def _in_order(cls, end: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("start_date")
         if start and end and end <= start:
             raise invalid("dates_out_of_order", N_("The end date must come after the start date."))
-        return self
+        return end
 
 
 class AgreementCreate(_Dates):
@@ -176,11 +179,13 @@ class ObligationCreate(BaseModel):
     starts_on: date
     due_on: date
 
-    @model_validator(mode="after")
-    def _in_order(self) -> ObligationCreate:
-        if self.due_on < self.starts_on:
+    @field_validator("due_on")
+    @classmethod
+    def _in_order(cls, due_on: date, info: ValidationInfo) -> date:
+        starts_on = info.data.get("starts_on")
+        if starts_on and due_on < starts_on:
             raise invalid("dates_out_of_order", N_("The due date cannot come before the start."))
-        return self
+        return due_on
 
 
 class ObligationUpdate(BaseModel):

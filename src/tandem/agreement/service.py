@@ -8,7 +8,7 @@ enterprise. Terms change only while the agreement is a draft or in review.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -386,28 +386,38 @@ def update_agreement(
                 code="not_editable",
             )
     before = _snapshot(agreement)
-    if "department_id" in values:
-        if values["department_id"] is None and actor.role == Role.DEPARTMENT_COORDINATOR:
-            raise PermissionDenied(code="other_department")
-        _check_department(session, actor, agreement.college_id, values["department_id"])
-        agreement.department_id = values["department_id"]
-    if "framework_id" in values:
-        _check_framework(session, agreement.partnership_id, agreement.kind, values["framework_id"])
-        agreement.framework_id = values["framework_id"]
-    if "number" in values and values["number"] is not None:
-        _check_number(session, agreement.college_id, values["number"], agreement.id)
-    modes = values.get("modes")
-    if modes is None:
-        modes = agreement.mode_numbers
-    terms = _checked_terms(agreement.kind, modes, values.get("terms") or {})
-    if "modes" in values or terms:
-        _set_modes(agreement, modes, terms)
-    nullable = {"start_date", "end_date", "renewal_months", "review_every_months", "next_review_on"}
-    for name in PLAIN_FIELDS:
-        if name in values and (values[name] is not None or name in nullable):
-            setattr(agreement, name, values[name])
-    _enforce_state(agreement)
-    session.flush()
+    # A savepoint, so a refused edit leaves the agreement as it was (also in memory).
+    with session.begin_nested():
+        if "department_id" in values:
+            if values["department_id"] is None and actor.role == Role.DEPARTMENT_COORDINATOR:
+                raise PermissionDenied(code="other_department")
+            _check_department(session, actor, agreement.college_id, values["department_id"])
+            agreement.department_id = values["department_id"]
+        if "framework_id" in values:
+            _check_framework(
+                session, agreement.partnership_id, agreement.kind, values["framework_id"]
+            )
+            agreement.framework_id = values["framework_id"]
+        if "number" in values and values["number"] is not None:
+            _check_number(session, agreement.college_id, values["number"], agreement.id)
+        modes = values.get("modes")
+        if modes is None:
+            modes = agreement.mode_numbers
+        terms = _checked_terms(agreement.kind, modes, values.get("terms") or {})
+        if "modes" in values or terms:
+            _set_modes(agreement, modes, terms)
+        nullable = {
+            "start_date",
+            "end_date",
+            "renewal_months",
+            "review_every_months",
+            "next_review_on",
+        }
+        for name in PLAIN_FIELDS:
+            if name in values and (values[name] is not None or name in nullable):
+                setattr(agreement, name, values[name])
+        _enforce_state(agreement)
+        session.flush()
     if _snapshot(agreement) != before:
         _audit(session, actor, "update", agreement, before)
     return agreement
@@ -579,7 +589,7 @@ def renew(
     lifecycle.decide(Action.RENEW, facts(agreement), today=today)  # refuses other states
     start = data.start_date or _day_after(agreement.end_date) or today
     length = _months(agreement.start_date, agreement.end_date) or 12
-    end = data.end_date or add_months(start, length)
+    end = data.end_date or add_months(start, length) - timedelta(days=1)
     if end <= start:
         raise ValidationFailed.single(
             "end_date", "dates_out_of_order", N_("The end date must come after the start date.")

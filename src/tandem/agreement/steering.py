@@ -4,6 +4,7 @@ never commits. The cooperation office and the partnership's department coordinat
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -73,6 +74,30 @@ def _check_framework(session: Session, partnership_id: int, framework_id: int | 
         )
 
 
+def _check_dates(body_or_data: Any, meetings: list[SteeringMeeting]) -> None:
+    """The next review comes after the body is set up, and no meeting comes before that."""
+    established: date = body_or_data.established_on
+    next_review: date | None = body_or_data.next_review_on
+    if next_review is not None and next_review < established:
+        raise ValidationFailed.single(
+            "next_review_on",
+            "dates_out_of_order",
+            N_("The next review cannot come before the body was set up."),
+        )
+    earliest = min((m.held_on for m in meetings), default=None)
+    if earliest is not None and earliest < established:
+        raise ValidationFailed.single(
+            "established_on",
+            "after_meetings",
+            N_("A meeting was held on %(day)s; the body cannot have been set up after that."),
+            day=str(earliest),
+        )
+
+
+def _latest_review(body: SteeringBody) -> date | None:
+    return max((m.held_on for m in body.meetings if m.is_review), default=None)
+
+
 def _audit(
     session: Session, actor: Actor, action: str, body: SteeringBody, before: dict[str, Any] | None
 ) -> None:
@@ -101,6 +126,7 @@ def create_body(session: Session, *, actor: Actor, data: SteeringBodyCreate) -> 
     if existing is not None:
         raise Conflict(N_("This partnership already has a steering body."), code="duplicate")
     _check_framework(session, partnership.id, data.framework_id)
+    _check_dates(data, [])
     body = SteeringBody(
         college_id=partnership.college_id,
         partnership_id=partnership.id,
@@ -130,6 +156,7 @@ def update_body(
     for name, value in values.items():
         if value is not None or name in ("framework_id", "next_review_on"):
             setattr(body, name, value)
+    _check_dates(body, list(body.meetings))
     session.flush()
     if audit.snapshot(body, BODY_FIELDS) != before:
         _audit(session, actor, "update", body, before)
@@ -177,7 +204,8 @@ def remove_member(
 def add_meeting(
     session: Session, *, actor: Actor, body: SteeringBody, data: SteeringMeetingCreate
 ) -> SteeringMeeting:
-    """Record a meeting; a review meeting sets the next review ``review_every_months`` on."""
+    """Record a meeting; a review meeting sets the next review ``review_every_months`` after
+    the latest review (recording an older review afterwards does not move it back)."""
     _require(actor, body.partnership)
     if data.held_on < body.established_on:
         raise ValidationFailed.single(
@@ -195,8 +223,9 @@ def add_meeting(
     )
     body.meetings.append(meeting)
     before = audit.snapshot(body, BODY_FIELDS)
-    if data.is_review:
-        body.next_review_on = add_months(data.held_on, body.review_every_months)
+    latest = _latest_review(body)
+    if data.is_review and latest is not None:
+        body.next_review_on = add_months(latest, body.review_every_months)
     session.flush()
     audit.record(
         session,
@@ -217,14 +246,22 @@ def delete_meeting(
     _require(actor, body.partnership)
     if meeting.body_id != body.id:
         raise ValidationFailed.single("meeting_id", "unknown_record", N_("Not a meeting here."))
+    before = audit.snapshot(body, BODY_FIELDS)
+    was_latest_review = meeting.is_review and meeting.held_on == _latest_review(body)
+    title = meeting.title
+    body.meetings.remove(meeting)
+    if was_latest_review:
+        # The next review was set from this meeting: set it again from the review before it.
+        since = _latest_review(body) or body.established_on
+        body.next_review_on = add_months(since, body.review_every_months)
+    session.flush()
     audit.record(
         session,
         actor=actor,
         action="delete_meeting",
         entity=body,
         college_id=body.college_id,
-        before={"meeting": meeting.title},
+        before={**before, "meeting": title},
+        after=audit.snapshot(body, BODY_FIELDS),
         summary=body.name,
     )
-    body.meetings.remove(meeting)
-    session.flush()

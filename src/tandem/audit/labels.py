@@ -30,6 +30,15 @@ ACTIONS = {
     "accept": N_("accepted"),
     "reject": N_("rejected"),
     "export": N_("exported a list from"),
+    "sign": N_("recorded a signature on"),
+    "review": N_("recorded a review of"),
+    "non_renewal": N_("gave notice of non-renewal of"),
+    "delivery": N_("recorded a delivery against"),
+    "attach": N_("attached"),
+    "add_member": N_("added a member to"),
+    "remove_member": N_("removed a member from"),
+    "meeting": N_("recorded a meeting of"),
+    "delete_meeting": N_("deleted a meeting of"),
 }
 ENTITIES = {
     "college": N_("college"),
@@ -45,6 +54,10 @@ ENTITIES = {
     "enterprise_staff_count": N_("staff count"),
     "enterprise_change_proposal": N_("change proposal"),
     "partnership": N_("partnership"),
+    "agreement": N_("agreement"),
+    "obligation": N_("obligation"),
+    "agreement_document": N_("agreement document"),
+    "steering_body": N_("steering body"),
 }
 
 

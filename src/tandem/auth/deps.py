@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from tandem.auth import service
 from tandem.auth.actor import Actor
 from tandem.auth.roles import Permission
+from tandem.inbox.models import Notice
 from tandem.kit.deps import DbSession
 from tandem.kit.errors import PermissionDenied, Unauthenticated
 from tandem.kit.i18n import N_
@@ -49,12 +53,19 @@ def optional_actor(request: Request, session: DbSession) -> Actor | None:
         )
         if login is not None:
             actor = service.actor_for(login.user, session_id=login.id)
+            # Pages show the unread count beside "Inbox"; counted only when a page renders.
+            request.state.inbox_unread = partial(unread_notices, session, login.user_id)
             if request.url.path.startswith("/api/") and request.method in _UNSAFE:
                 _check_api_csrf(request)
         elif raw_cookie:
             request.state.session_expired = True
     request.state.actor = actor
     return actor
+
+
+def unread_notices(session: Session, user_id: int) -> int:
+    stmt = select(func.count()).where(Notice.user_id == user_id, Notice.read_at.is_(None))
+    return session.scalar(stmt) or 0
 
 
 def _check_api_csrf(request: Request) -> None:

@@ -14,6 +14,7 @@ from tandem.college import service as college_service
 from tandem.college.models import College
 from tandem.college.schemas import CollegeCreate, DepartmentCreate
 from tandem.demo.accounts import bind_demo_accounts, ensure_demo_accounts
+from tandem.demo.agreements import build_agreements
 from tandem.demo.people_data import COHORTS, MAJORS
 from tandem.demo.registries import build_enterprises, build_partnerships, build_people
 
@@ -87,6 +88,7 @@ def build_demo(
     # One stream per part, so that completing a demo that is half there draws the same records.
     people_rng = random.Random(f"{seed}:people")
     partner_rng = random.Random(f"{seed}:partners")
+    agreement_rng = random.Random(f"{seed}:agreements")
     classes = len(MAJORS) * len(COHORTS)
     with Progress(console=console, transient=True, disable=console is None) as progress:
         task = progress.add_task("Building the demo college", total=2 + classes + ENTERPRISES + 1)
@@ -119,11 +121,14 @@ def build_demo(
         )
         accounts = ensure_demo_accounts(session, actor)
         bind_demo_accounts(session, actor, registry, enterprises)
+        agreement_count = build_agreements(  # after the binding: the contact's enterprise
+            session, actor=actor, demo=demo, second=second, rng=agreement_rng
+        )
         tick()
     return (
         f"colleges {DEMO_CODE} and {SECOND_CODE} ({created + more} departments added); the demo "
         f"college has "
         f"{len(registry.students)} students, {len(registry.teachers)} teachers, "
-        f"{len(enterprises)} enterprises, {partnership_count} partnerships and "
-        f"{accounts} new accounts"
+        f"{len(enterprises)} enterprises, {partnership_count} partnerships, "
+        f"{agreement_count} agreements and {accounts} new accounts"
     )

@@ -58,6 +58,7 @@ from tandem.demo import (
     build_demo,
 )
 from tandem.demo.accounts import DEMO_PASSWORD
+from tandem.demo.agreements import build_large_agreements
 from tandem.demo.partner_data import BUSINESSES, EXTRA_BUSINESSES, EnterpriseDraft
 from tandem.demo.partner_data import enterprise_drafts as draw_enterprises
 from tandem.demo.people_data import (
@@ -366,10 +367,13 @@ def build_large(
             classes, teachers, students = _people(session, actor, college, plan, tick)
         progress.update(task, description="Large demo: enterprises and partnerships")
         enterprises, partnerships = _partners(session, actor, college, plan, tick)
+        progress.update(task, description="Large demo: agreements")
+        agreements = build_large_agreements(session, actor=actor, college=college, seed=seed)
     return (
         f"college {LARGE_CODE}: {len(LARGE_DEPARTMENTS)} departments, {len(LARGE_MAJORS)} "
         f"majors; added {classes} classes, {teachers} teachers, {students} students and "
-        f"{partnerships} partnerships with {enterprises} enterprises"
+        f"{partnerships} partnerships with {enterprises} enterprises, and {agreements} "
+        f"agreements"
     )
 
 

@@ -3,6 +3,7 @@
     tandem import students FILE --college CODE [--dry-run] [--create-accounts] [--errors-out X]
     tandem import teachers FILE --college CODE [...]
     tandem import partners FILE [--college CODE] [--dry-run] [--errors-out X]
+    tandem import agreements FILE --college CODE [--dry-run] [--errors-out X]
     tandem import template students -o students.xlsx [--lang zh_CN|en]
 
 All or nothing: when a row is wrong, every error is printed as "row N, column: reason", nothing
@@ -32,7 +33,10 @@ from .common import RegisterReport
 from .service import import_rows, template_workbook
 
 import_app = typer.Typer(
-    help="Import partner enterprises, students or teachers from a spreadsheet (.xlsx or .csv).",
+    help=(
+        "Import partner enterprises, students, teachers or agreements from a spreadsheet "
+        "(.xlsx or .csv)."
+    ),
     no_args_is_help=True,
 )
 console = Console()
@@ -43,6 +47,7 @@ class RegisterName(StrEnum):
     partners = "partners"
     students = "students"
     teachers = "teachers"
+    agreements = "agreements"
 
 
 class Language(StrEnum):
@@ -104,6 +109,17 @@ def import_partners(
 ) -> None:
     """Import partner enterprises (keyed by USCC); --college gets the partnerships."""
     _import("partners", file, college, dry_run, False, errors_out)
+
+
+@import_app.command("agreements")
+def import_agreements(
+    file: FileArg,
+    college: CollegeOpt = None,
+    dry_run: DryRunOpt = False,
+    errors_out: ErrorsOpt = None,
+) -> None:
+    """Import existing agreements (keyed by agreement number) into --college."""
+    _import("agreements", file, college, dry_run, False, errors_out)
 
 
 @import_app.command("template")

@@ -197,6 +197,90 @@ PARTNER_COLUMNS = (
 )
 
 
+AGREEMENT_COLUMNS = (
+    Column(
+        "uscc",
+        "统一社会信用代码",
+        "Enterprise USCC",
+        required=True,
+        kind="code",
+        hint=N_(
+            "Required. The partner enterprise's 18-character code; the college must already "
+            "have a partnership with it."
+        ),
+    ),
+    Column(
+        "department_code",
+        "二级学院代码",
+        "Department code",
+        kind="code",
+        hint=N_("Optional; blank: the partnership's department."),
+    ),
+    Column("name", "协议名称", "Title", required=True),
+    Column(
+        "number",
+        "协议编号",
+        "Number",
+        hint=N_(
+            "Unique in the college; required unless the status is draft. An agreement already "
+            "recorded with this number is left as it is."
+        ),
+    ),
+    Column(
+        "kind",
+        "协议类型",
+        "Kind",
+        hint=N_(
+            "Mode agreement or Framework agreement (模式协议 / 框架协议); blank: mode agreement."
+        ),
+    ),
+    Column(
+        "modes",
+        "合作模式",
+        "Modes",
+        hint=N_(
+            "Mode numbers 1–7, e.g. 1,5 or 1、5: 1 引企入校, 2 设备共享, 3 技术推广, 4 岗位承包, "
+            "5 校企共训, 6 培训移植, 7 培训承包. A framework agreement has none."
+        ),
+    ),
+    Column(
+        "status",
+        "协议状态",
+        "Status",
+        hint=N_(
+            "Draft, Signed, Active, Expiring, Ended or Terminated (草稿 / 已签署 / 生效中 / "
+            "即将到期 / 已结束 / 已终止); blank: draft. Beyond draft: number, both dates and "
+            "both signatories are required."
+        ),
+    ),
+    Column(
+        "start_date", "开始日期", "Start date", kind="date", hint=N_("A date, e.g. 2025-09-01.")
+    ),
+    Column("end_date", "结束日期", "End date", kind="date", hint=N_("After the start date.")),
+    Column("signed_on", "签署日期", "Signed on", kind="date"),
+    Column("auto_renew", "自动续期", "Auto renew", hint=N_("Yes or no (是 / 否); blank: no.")),
+    Column(
+        "renewal_months",
+        "续期月数",
+        "Renewal months",
+        kind="int",
+        hint=N_("Optional: each automatic renewal's length; blank: the agreement's own length."),
+    ),
+    Column(
+        "notice_days",
+        "提前通知天数",
+        "Notice days",
+        kind="int",
+        hint=N_("Days before the end by which notice of non-renewal must be given; blank: 30."),
+    ),
+    Column("value_money", "协议金额", "Value", hint=N_("In yuan (CNY), e.g. 120000.")),
+    Column("value_in_kind", "实物价值", "In-kind value", hint=N_("In yuan (CNY), e.g. 350000.")),
+    Column("college_signatory", "学校签署人", "College signatory"),
+    Column("enterprise_signatory", "企业签署人", "Enterprise signatory"),
+    Column("summary", "协议摘要", "Summary"),
+)
+
+
 @dataclass(frozen=True)
 class Register:
     name: str
@@ -245,6 +329,16 @@ REGISTERS: dict[str, Register] = {
         Permission.TEACHER_MANAGE,
         accounts=True,
         list_url="/teachers",
+        needs_college=True,
+    ),
+    "agreements": Register(
+        "agreements",
+        N_("Agreements"),
+        AGREEMENT_COLUMNS,
+        "number",
+        Permission.AGREEMENT_MANAGE,
+        accounts=False,
+        list_url="/agreements",
         needs_college=True,
     ),
 }
@@ -312,6 +406,52 @@ YES_NO_SYNONYMS = {
     "无": "false",
 }
 
+# The states an existing agreement may be imported in (the others are reached in Tandem).
+AGREEMENT_STATUS_LABELS = {
+    "draft": N_("Draft"),
+    "signed": N_("Signed"),
+    "active": N_("Active"),
+    "expiring": N_("Expiring"),
+    "ended": N_("Ended"),
+    "terminated": N_("Terminated"),
+}
+AGREEMENT_STATUS_SYNONYMS = {
+    "草稿": "draft",
+    "起草": "draft",
+    "拟稿": "draft",
+    "已签署": "signed",
+    "已签订": "signed",
+    "已签": "signed",
+    "签署": "signed",
+    "生效中": "active",
+    "生效": "active",
+    "已生效": "active",
+    "执行中": "active",
+    "履行中": "active",
+    "有效": "active",
+    "即将到期": "expiring",
+    "临期": "expiring",
+    "将到期": "expiring",
+    "已结束": "ended",
+    "结束": "ended",
+    "期满": "ended",
+    "已到期": "ended",
+    "已终止": "terminated",
+    "终止": "terminated",
+    "已解除": "terminated",
+    "解除": "terminated",
+}
+AGREEMENT_KIND_LABELS = {"mode": N_("Mode agreement"), "framework": N_("Framework agreement")}
+AGREEMENT_KIND_SYNONYMS = {
+    "模式协议": "mode",
+    "模式": "mode",
+    "合作协议": "mode",
+    "框架协议": "framework",
+    "框架": "framework",
+    "战略合作协议": "framework",
+    "战略合作框架协议": "framework",
+}
+
 CHOICES: dict[str, tuple[Mapping[str, str], Mapping[str, str]]] = {
     "gender": ({str(k): v for k, v in GENDER_LABELS.items()}, GENDER_SYNONYMS),
     "student_status": (STUDENT_STATUS_LABELS, STUDENT_STATUS_SYNONYMS),
@@ -321,6 +461,8 @@ CHOICES: dict[str, tuple[Mapping[str, str], Mapping[str, str]]] = {
     "certified_level": ({str(k): v for k, v in CERTIFICATION_LABELS.items()}, LEVEL_SYNONYMS),
     "industry_section": (INDUSTRY_SECTIONS, {}),
     "yes_no": (YES_NO_LABELS, YES_NO_SYNONYMS),
+    "agreement_status": (AGREEMENT_STATUS_LABELS, AGREEMENT_STATUS_SYNONYMS),
+    "agreement_kind": (AGREEMENT_KIND_LABELS, AGREEMENT_KIND_SYNONYMS),
 }
 
 

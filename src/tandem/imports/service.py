@@ -19,6 +19,7 @@ from tandem.kit.errors import AppError, Conflict, NotFound, PermissionDenied, Va
 from tandem.kit.i18n import N_, get_language, gettext, set_language
 from tandem.kit.spreadsheet import SpreadsheetProblem, Table, write_workbook
 
+from .agreements import import_agreements
 from .columns import REGISTERS, Register
 from .common import Batch, ProgressFn, RegisterReport
 from .partners import import_partners
@@ -29,6 +30,7 @@ IMPORTERS: dict[str, Callable[[Batch, Table], None]] = {
     "partners": import_partners,
     "students": import_students,
     "teachers": import_teachers,
+    "agreements": import_agreements,
 }
 
 

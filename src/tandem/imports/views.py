@@ -1,6 +1,6 @@
 """Pages for importing a register: upload, preview (a dry run), confirm, download the marks.
 
-For each register (partners, students, teachers):
+For each register (partners, students, teachers, agreements):
 
 - ``GET  /imports/{register}``: the upload form, with the columns the file may have;
 - ``POST /imports/{register}``: keep the file under a random token and show a dry run: the
@@ -52,6 +52,7 @@ PAGE_TITLES = {
     "partners": N_("Import partner enterprises"),
     "students": N_("Import students"),
     "teachers": N_("Import teachers"),
+    "agreements": N_("Import agreements"),
 }
 
 

@@ -18,6 +18,8 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup
 
 from tandem import __version__
+from tandem.agreement import labels as agreement_labels
+from tandem.agreement.modes import mode_label
 from tandem.audit.labels import action_label, entity_label
 from tandem.auth.roles import role_label
 from tandem.config import SUPPORTED_LANGUAGES, get_settings
@@ -81,6 +83,9 @@ def _build_templates() -> Jinja2Blocks:
     env.filters["datetime"] = _format_datetime
     env.globals["role_label"] = role_label
     env.globals["partnership_status_label"] = status_label
+    env.globals["agreement_status_label"] = agreement_labels.status_label
+    env.globals["agreement_status_badge"] = agreement_labels.STATUS_BADGES.get
+    env.globals["mode_label"] = mode_label
     env.filters["action_label"] = action_label
     env.filters["entity_label"] = entity_label
     env.filters["date"] = _format_date
@@ -109,6 +114,7 @@ def render(
         "csrf_token": csrf_token(request),
         "language": get_language(),
         "actor": getattr(request.state, "actor", None),
+        "inbox_unread": _unread(request),
         **(context or {}),
     }
     if block and is_htmx(request) and request.headers.get("HX-Target") == block:
@@ -119,6 +125,11 @@ def render(
         response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
     response.headers["Vary"] = "HX-Request, HX-Target, Accept-Language, Cookie"
     return response
+
+
+def _unread(request: Request) -> int:
+    count = getattr(request.state, "inbox_unread", None)
+    return int(count()) if callable(count) else 0
 
 
 def flash(request: Request, message: str, category: str = "success", **params: Any) -> None:

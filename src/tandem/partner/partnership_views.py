@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tandem.agreement.pages import partnership_agreements
 from tandem.auth.actor import Actor
 from tandem.auth.deps import require
 from tandem.auth.roles import Permission
@@ -242,6 +243,7 @@ def _detail(
             "values": values or {},
             "errors": errors or {},
             **choices(),
+            **partnership_agreements(session, actor, partnership),
         },
         status_code=status_code,
     )

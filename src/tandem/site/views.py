@@ -5,13 +5,18 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
+from tandem.agreement import repository as agreement_repository
+from tandem.agreement.models import AgreementStatus
 from tandem.audit import repository as audit_repository
+from tandem.auth.actor import Actor
 from tandem.auth.deps import CurrentActor
 from tandem.auth.roles import Permission
 from tandem.college import repository as colleges
 from tandem.college.models import Department
 from tandem.config import SUPPORTED_LANGUAGES
+from tandem.kit.dates import local_today
 from tandem.kit.deps import DbSession
 from tandem.kit.middleware import LANGUAGE_COOKIE
 from tandem.kit.pagination import ListParams
@@ -30,6 +35,29 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def _agreement_summary(session: Session, actor: Actor) -> dict[str, object]:
+    """Agreements by status, those ending within 90 days, and those awaiting a signature."""
+    by_status = agreement_repository.status_counts(session, actor=actor)
+    expiring = agreement_repository.list_agreements(
+        session,
+        actor=actor,
+        params=ListParams(per_page=6, sort="end_date"),
+        filters=agreement_repository.AgreementFilter(expiring_within=90, today=local_today()),
+    )
+    awaiting = agreement_repository.list_agreements(
+        session,
+        actor=actor,
+        params=ListParams(per_page=6, sort="-updated_at"),
+        filters=agreement_repository.AgreementFilter(status=AgreementStatus.APPROVED),
+    )
+    return {
+        "agreement_counts": [(status, by_status.get(status, 0)) for status in AgreementStatus],
+        "agreement_total": sum(by_status.values()),
+        "expiring": expiring,
+        "awaiting_signature": awaiting.items,
+    }
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: DbSession, actor: CurrentActor) -> Response:
     """Each role's home: what they may see, and what needs them."""
@@ -38,6 +66,7 @@ def home(request: Request, session: DbSession, actor: CurrentActor) -> Response:
         "recent": [],
         "headcounts": None,
         "partnership_counts": None,
+        "agreement_counts": None,
     }
     if actor.can(Permission.COLLEGE_READ) and (actor.college_id is None or actor.is_platform_wide):
         page = colleges.list_colleges(session, actor=actor, params=ListParams(per_page=10))
@@ -60,6 +89,8 @@ def home(request: Request, session: DbSession, actor: CurrentActor) -> Response:
             params=ListParams(per_page=6, sort="-updated_at"),
             filters=partner_repository.PartnershipFilter(status=PartnershipStatus.VETTING),
         ).items
+    if actor.can(Permission.AGREEMENT_READ):
+        context.update(_agreement_summary(session, actor))
     if actor.can(Permission.STUDENT_READ) and actor.role != "student":
         context["headcounts"] = people_repository.headcounts(session, actor=actor)
     if actor.can(Permission.AUDIT_READ):

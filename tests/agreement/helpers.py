@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tandem.agreement import obligations, service
+from tandem.agreement import obligations, service, steps
 from tandem.agreement.lifecycle import Action
 from tandem.agreement.models import Agreement, Obligation, Party
 from tandem.agreement.schemas import (
@@ -103,12 +103,12 @@ def advance(
     session: Session, agreement: Agreement, to: str, today: date = date(2026, 3, 1)
 ) -> Agreement:
     """Take the agreement along the life cycle to ``to`` (one of approved, signed, active)."""
-    steps = ["in_review", "approved", "signed", "active"]
+    path = ["in_review", "approved", "signed", "active"]
     if not agreement.number:
         agreement.number = f"AG-{agreement.id:04d}"
-    for step in steps[: steps.index(to) + 1]:
+    for step in path[: path.index(to) + 1]:
         if step == "in_review":
-            service.transition(
+            steps.transition(
                 session,
                 actor=ACTOR,
                 agreement=agreement,
@@ -116,7 +116,7 @@ def advance(
                 today=today,
             )
         elif step == "approved":
-            service.transition(
+            steps.transition(
                 session,
                 actor=ACTOR,
                 agreement=agreement,
@@ -125,7 +125,7 @@ def advance(
             )
         elif step == "signed":
             for party in (Party.COLLEGE, Party.ENTERPRISE):
-                service.sign(
+                steps.sign(
                     session,
                     actor=ACTOR,
                     agreement=agreement,
@@ -133,7 +133,7 @@ def advance(
                     data=SignatureCreate(party=party, signatory_name="Signer", on_paper=True),
                 )
         else:
-            service.transition(
+            steps.transition(
                 session,
                 actor=ACTOR,
                 agreement=agreement,

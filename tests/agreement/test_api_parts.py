@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tandem.agreement import documents, service
+from tandem.agreement import documents, steps
 from tandem.agreement.models import Agreement, AgreementDocument, Obligation, Party
 from tandem.agreement.schemas import SignatureCreate
 from tandem.kit.dates import local_today
@@ -143,7 +143,7 @@ def test_deliveries_count_once_signed_and_commitments_freeze_on_approval(
 
     for party in (Party.COLLEGE, Party.ENTERPRISE):
         data = SignatureCreate(party=party, signatory_name="Signer", on_paper=True)
-        service.sign(session, actor=ACTOR, agreement=agreement, data=data)
+        steps.sign(session, actor=ACTOR, agreement=agreement, data=data)
     session.commit()
     for amount in ("-1", "0"):
         bad = world.office.post(f"{one}/deliveries", json={**delivery, "amount": amount})

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.orm import Session
 
-from tandem.agreement import obligations, service
+from tandem.agreement import obligations, steps
 from tandem.agreement.lifecycle import Action
 from tandem.agreement.progress import Progress
 from tandem.agreement.schemas import (
@@ -112,7 +112,7 @@ def test_commitments_freeze_once_approved(session: Session, draft) -> None:
 
 def test_closed_agreements_take_no_new_obligations(session: Session, draft) -> None:
     advance(session, draft, "active")
-    service.transition(
+    steps.transition(
         session,
         actor=ACTOR,
         agreement=draft,

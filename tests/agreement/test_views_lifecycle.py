@@ -83,7 +83,7 @@ def test_the_whole_life_cycle_through_the_pages(
     assert agreement.status == "active"
     timeline = office.get(page).text
     timeline = timeline[timeline.index('id="timeline"') :]
-    for label in ("Created", "Submit for review", "Approve", "Signature recorded", "Activate"):
+    for label in ("Drafted", "Submit for review", "Approve", "Signature recorded", "Activate"):
         assert label in timeline
     actions = session.scalars(
         select(AgreementEvent.action).where(AgreementEvent.agreement_id == agreement.id)

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tandem.agreement import repository, service
+from tandem.agreement import repository, steps
 from tandem.agreement.models import Agreement, AgreementEvent, AgreementStatus, SteeringBody
 from tandem.agreement.modes import Mode, missing_terms
 from tandem.agreement.obligations import standing_of
@@ -118,7 +118,7 @@ def test_the_demo_contact_can_sign_an_approved_agreement(session: Session) -> No
     assert [s.party for s in agreement.signatures] == ["college"]  # signed by the college only
     assert any(a.status == "active" for a in own)
     contact = auth_service.actor_for(user)
-    service.sign(
+    steps.sign(
         session,
         actor=contact,
         agreement=agreement,

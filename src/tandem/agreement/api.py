@@ -18,15 +18,13 @@ from fastapi import APIRouter, Query, Response
 from fastapi import status as http
 from pydantic import BeforeValidator
 
-from tandem.agreement import api_documents, api_obligations, repository, service
+from tandem.agreement import api_documents, api_obligations, repository, service, steps
 from tandem.agreement.api_read import (
     AgreementList,
-    Approver,
-    Manager,
-    Reader,
     agreement_detail,
     agreement_read,
 )
+from tandem.agreement.deps import Approver, Manager, Reader
 from tandem.agreement.models import AgreementKind, AgreementStatus
 from tandem.agreement.modes import Mode
 from tandem.agreement.schemas import (
@@ -165,7 +163,7 @@ def transition(
     agreement_id: int, data: TransitionRequest, session: DbSession, actor: Reader
 ) -> AgreementDetail:
     agreement = repository.get_agreement(session, actor=actor, agreement_id=agreement_id)
-    service.transition(session, actor=actor, agreement=agreement, data=data)
+    steps.transition(session, actor=actor, agreement=agreement, data=data)
     return agreement_detail(session, actor, agreement)
 
 
@@ -178,7 +176,7 @@ def sign(
     agreement_id: int, data: SignatureCreate, session: DbSession, actor: Reader
 ) -> AgreementDetail:
     agreement = repository.get_agreement(session, actor=actor, agreement_id=agreement_id)
-    service.sign(session, actor=actor, agreement=agreement, data=data)
+    steps.sign(session, actor=actor, agreement=agreement, data=data)
     return agreement_detail(session, actor, agreement)
 
 
@@ -196,7 +194,7 @@ def renew(
     actor: Manager,
 ) -> AgreementDetail:
     agreement = repository.get_agreement(session, actor=actor, agreement_id=agreement_id)
-    successor = service.renew(session, actor=actor, agreement=agreement, data=data)
+    successor = steps.renew(session, actor=actor, agreement=agreement, data=data)
     response.headers["Location"] = f"/api/v1/agreements/{successor.id}"
     return agreement_detail(session, actor, successor)
 
@@ -210,7 +208,7 @@ def record_review(
     agreement_id: int, data: ReviewCreate, session: DbSession, actor: Manager
 ) -> AgreementDetail:
     agreement = repository.get_agreement(session, actor=actor, agreement_id=agreement_id)
-    service.record_review(session, actor=actor, agreement=agreement, data=data)
+    steps.record_review(session, actor=actor, agreement=agreement, data=data)
     return agreement_detail(session, actor, agreement)
 
 
@@ -223,7 +221,7 @@ def give_notice_of_non_renewal(
     agreement_id: int, data: NonRenewalNotice, session: DbSession, actor: Approver
 ) -> AgreementDetail:
     agreement = repository.get_agreement(session, actor=actor, agreement_id=agreement_id)
-    service.give_notice_of_non_renewal(session, actor=actor, agreement=agreement, data=data)
+    steps.give_notice_of_non_renewal(session, actor=actor, agreement=agreement, data=data)
     return agreement_detail(session, actor, agreement)
 
 

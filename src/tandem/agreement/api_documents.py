@@ -15,7 +15,8 @@ from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi import status as http
 
 from tandem.agreement import documents, repository
-from tandem.agreement.api_read import DocumentList, Manager, Reader, documents_read
+from tandem.agreement.api_read import DocumentList, documents_read
+from tandem.agreement.deps import Manager, Reader
 from tandem.agreement.schemas import DocumentRead
 from tandem.kit.deps import DbSession
 from tandem.kit.errors import ValidationFailed

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Response
 from fastapi import status as http
 
 from tandem.agreement import obligations, repository
-from tandem.agreement.api_read import Manager, ObligationList, Reader, obligation_read
+from tandem.agreement.api_read import ObligationList, obligation_read
+from tandem.agreement.deps import Manager, Reader
 from tandem.agreement.schemas import (
     DeliveryCreate,
     ObligationCreate,

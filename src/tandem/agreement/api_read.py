@@ -8,9 +8,7 @@ steps before that (drafting, review, returns with their reasons) are left off it
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
-from fastapi import Depends
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -36,8 +34,7 @@ from tandem.agreement.schemas import (
     SignatureRead,
 )
 from tandem.auth.actor import Actor
-from tandem.auth.deps import require
-from tandem.auth.roles import Permission, Role
+from tandem.auth.roles import Role
 from tandem.kit.dates import local_today
 from tandem.kit.pagination import PageMeta
 
@@ -156,7 +153,3 @@ def documents_read(session: Session, agreement: Agreement) -> DocumentList:
 
 
 # --- who may call --------------------------------------------------------------------------------
-
-Reader = Annotated[Actor, Depends(require(Permission.AGREEMENT_READ))]
-Manager = Annotated[Actor, Depends(require(Permission.AGREEMENT_MANAGE))]
-Approver = Annotated[Actor, Depends(require(Permission.AGREEMENT_APPROVE))]

@@ -46,7 +46,7 @@ ACTION_LABELS = {
 }
 # Timeline entries that are not transitions.
 EVENT_LABELS = {
-    "create": N_("Created"),
+    "create": N_("Drafted"),
     "signature": N_("Signature recorded"),
     "review": N_("Review held"),
     "non_renewal": N_("Notice of non-renewal given"),

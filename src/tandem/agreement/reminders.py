@@ -1,7 +1,7 @@
 """The daily reminder job: what the calendar does to agreements, and the notices it sends.
 
 For every signed or in-force agreement it first applies the calendar
-(:func:`tandem.agreement.service.advance_by_date`: activate on the start date, mark expiring 90
+(:func:`tandem.agreement.steps.advance_by_date`: activate on the start date, mark expiring 90
 days before the end, renew an auto-renewing agreement at its end, end the others once past it),
 then writes notices: 90 and 30 days before an agreement ends, when an obligation falls behind,
 when a review is overdue (agreements and steering bodies), and when an agreement renewed itself
@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from tandem.agreement import lifecycle, service
+from tandem.agreement import lifecycle, steps
 from tandem.agreement.lifecycle import Action
 from tandem.agreement.models import Agreement, AgreementStatus, Obligation, Party, SteeringBody
 from tandem.agreement.obligations import standing_of
@@ -275,7 +275,7 @@ def _advance(session: Session, writer: _Writer, agreement: Agreement, today: dat
     end_before = agreement.end_date
     try:
         with session.begin_nested():  # one agreement's problem leaves the others moving
-            taken = service.advance_by_date(session, actor=SYSTEM, agreement=agreement, today=today)
+            taken = steps.advance_by_date(session, actor=SYSTEM, agreement=agreement, today=today)
     except AppError as error:
         writer.report.problems.append((agreement.id, error.localised()))
         log.warning("reminders: agreement %s not advanced: %s", agreement.id, error)

@@ -8,12 +8,11 @@ department coordinator manage it.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
 from tandem.agreement import repository, steering, steering_queries
+from tandem.agreement.deps import Manager, Reader
 from tandem.agreement.schemas import (
     SteeringBodyCreate,
     SteeringBodyRead,
@@ -23,16 +22,11 @@ from tandem.agreement.schemas import (
     SteeringMemberCreate,
     SteeringMemberRead,
 )
-from tandem.auth.actor import Actor
-from tandem.auth.deps import require
-from tandem.auth.roles import Permission
 from tandem.kit.deps import DbSession, ListQuery
 from tandem.kit.pagination import PageMeta, page_meta
 
 router = APIRouter(prefix="/api/v1", tags=["steering"])
 
-Reader = Annotated[Actor, Depends(require(Permission.AGREEMENT_READ))]
-Manager = Annotated[Actor, Depends(require(Permission.AGREEMENT_MANAGE))]
 BODY = "/steering-bodies/{body_id}"
 
 

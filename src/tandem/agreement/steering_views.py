@@ -8,13 +8,14 @@ cooperation office and the partnership's department coordinator manage it.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from tandem.agreement import repository, steering, steering_queries
+from tandem.agreement.deps import Manager, Reader
 from tandem.agreement.models import Agreement, Party, SteeringBody
 from tandem.agreement.schemas import (
     SteeringBodyCreate,
@@ -33,7 +34,6 @@ from tandem.agreement.steering_pages import (
     side_label,
 )
 from tandem.auth.actor import Actor
-from tandem.auth.deps import require
 from tandem.auth.roles import Permission
 from tandem.college.models import College
 from tandem.kit.dates import local_today
@@ -47,9 +47,6 @@ from tandem.partner.models import Partnership
 from tandem.partner.pages import see_other
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
-
-Reader = Annotated[Actor, Depends(require(Permission.AGREEMENT_READ))]
-Manager = Annotated[Actor, Depends(require(Permission.AGREEMENT_MANAGE))]
 
 
 def _url(body: SteeringBody) -> str:

@@ -4,13 +4,14 @@ for return / end / terminate, signatures, renewal, reviews, notice of non-renewa
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from tandem.agreement import lifecycle, repository, service
+from tandem.agreement import lifecycle, repository, service, steps
+from tandem.agreement.deps import Approver, Manager, Reader, Signer
 from tandem.agreement.labels import status_label
 from tandem.agreement.lifecycle import Action, Right
 from tandem.agreement.models import Agreement, AgreementKind, AgreementStatus, Party
@@ -32,7 +33,6 @@ from tandem.agreement.schemas import (
     TransitionRequest,
 )
 from tandem.auth.actor import Actor
-from tandem.auth.deps import require
 from tandem.auth.roles import Permission, Role
 from tandem.college.models import College
 from tandem.kit.dates import add_months, local_today
@@ -44,10 +44,6 @@ from tandem.kit.web import flash, render, verify_csrf
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 
-Reader = Annotated[Actor, Depends(require(Permission.AGREEMENT_READ))]
-Manager = Annotated[Actor, Depends(require(Permission.AGREEMENT_MANAGE))]
-Approver = Annotated[Actor, Depends(require(Permission.AGREEMENT_APPROVE))]
-Signer = Annotated[Actor, Depends(require(Permission.AGREEMENT_SIGN))]
 
 INTERNAL = (AgreementStatus.DRAFT, AgreementStatus.IN_REVIEW)
 RUNNING = lifecycle.IN_FORCE | {AgreementStatus.SIGNED}
@@ -208,7 +204,7 @@ async def agreement_transition(
     try:
         data = validate(TransitionRequest, {"action": action, "reason": values.get("reason", "")})
         data.version = form_version(values)
-        service.transition(session, actor=actor, agreement=agreement, data=data)
+        steps.transition(session, actor=actor, agreement=agreement, data=data)
     except AppError as error:
         session.rollback()
         if error.status_code == 403:
@@ -246,7 +242,7 @@ async def agreement_sign(
             },
         )
         data.version = form_version(values)
-        service.sign(session, actor=actor, agreement=agreement, data=data)
+        steps.sign(session, actor=actor, agreement=agreement, data=data)
     except AppError as error:
         session.rollback()
         if error.status_code == 403:
@@ -335,7 +331,7 @@ async def agreement_renew(
             },
         )
         data.version = form_version(values)
-        successor = service.renew(session, actor=actor, agreement=agreement, data=data)
+        successor = steps.renew(session, actor=actor, agreement=agreement, data=data)
     except AppError as error:
         session.rollback()
         if error.status_code == 403:
@@ -368,7 +364,7 @@ async def agreement_review(
                 "next_review_on": values.get("next_review_on") or None,
             },
         )
-        service.record_review(session, actor=actor, agreement=agreement, data=data)
+        steps.record_review(session, actor=actor, agreement=agreement, data=data)
     except AppError as error:
         session.rollback()
         if error.status_code == 403:
@@ -392,7 +388,7 @@ async def agreement_non_renewal(
     try:
         data = validate(NonRenewalNotice, {"reason": values.get("reason", "")})
         data.version = form_version(values)
-        service.give_notice_of_non_renewal(session, actor=actor, agreement=agreement, data=data)
+        steps.give_notice_of_non_renewal(session, actor=actor, agreement=agreement, data=data)
     except AppError as error:
         session.rollback()
         if error.status_code == 403:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
@@ -12,14 +12,13 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from tandem.agreement import documents, lifecycle, obligations, repository, service
+from tandem.agreement.deps import Manager, Reader
 from tandem.agreement.lifecycle import Right
 from tandem.agreement.models import Agreement, Obligation
 from tandem.agreement.pages import choices, form_errors, number, see_other, url_of
 from tandem.agreement.schemas import DeliveryCreate, ObligationCreate, ObligationUpdate
 from tandem.agreement.views_detail import render_detail
 from tandem.auth.actor import Actor
-from tandem.auth.deps import require
-from tandem.auth.roles import Permission
 from tandem.kit.deps import DbSession
 from tandem.kit.errors import AppError, Conflict, PermissionDenied, ValidationFailed
 from tandem.kit.forms import form_version, read_form, validate
@@ -28,8 +27,6 @@ from tandem.kit.web import flash, render, verify_csrf
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 
-Reader = Annotated[Actor, Depends(require(Permission.AGREEMENT_READ))]
-Manager = Annotated[Actor, Depends(require(Permission.AGREEMENT_MANAGE))]
 
 OBLIGATION_FIELDS = (
     "party",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tandem.agreement import repository, service
+from tandem.agreement.deps import Manager, Reader
 from tandem.agreement.lifecycle import Right
 from tandem.agreement.models import Agreement, AgreementKind, AgreementStatus
 from tandem.agreement.modes import Mode, check_terms
@@ -30,7 +31,6 @@ from tandem.agreement.pages import (
 )
 from tandem.agreement.schemas import AgreementCreate, AgreementUpdate
 from tandem.auth.actor import Actor
-from tandem.auth.deps import require
 from tandem.auth.roles import Permission, Role
 from tandem.college.models import Department
 from tandem.kit.deps import DbSession, ListQuery
@@ -44,8 +44,6 @@ M = TypeVar("M", bound=BaseModel)
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 
-Reader = Annotated[Actor, Depends(require(Permission.AGREEMENT_READ))]
-Manager = Annotated[Actor, Depends(require(Permission.AGREEMENT_MANAGE))]
 
 NOT_EDITABLE = N_(
     "The agreement has been approved: its terms no longer change. Renew it, or terminate it "

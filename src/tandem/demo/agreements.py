@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tandem.agreement import obligations as obligation_service
-from tandem.agreement import service, steering
+from tandem.agreement import service, steering, steps
 from tandem.agreement.lifecycle import Action
 from tandem.agreement.models import Agreement, AgreementKind, Obligation, Party
 from tandem.agreement.progress import due_dates
@@ -195,7 +195,7 @@ def _build(builder: Builder, plan: Plan, partnership: Partnership) -> int:
         _obligation(builder, agreement, obligation)
     made = 1 + _close(builder, agreement, plan)
     if plan.review_every_months:
-        service.record_review(
+        steps.record_review(
             builder.session,
             actor=builder.actor,
             agreement=agreement,
@@ -235,13 +235,13 @@ def _advance(builder: Builder, agreement: Agreement, target: str) -> None:
             name = agreement.enterprise_signatory
             _sign(builder, agreement, Party.ENTERPRISE, name, signing_day)
         elif agreement.auto_renew:  # by date: activated, and renewed if its term is over
-            service.advance_by_date(session, actor=actor, agreement=agreement, today=today)
+            steps.advance_by_date(session, actor=actor, agreement=agreement, today=today)
         else:
             _step(builder, agreement, Action.ACTIVATE)
 
 
 def _step(builder: Builder, agreement: Agreement, action: Action, reason: str = "") -> None:
-    service.transition(
+    steps.transition(
         builder.session,
         actor=builder.actor,
         agreement=agreement,
@@ -251,7 +251,7 @@ def _step(builder: Builder, agreement: Agreement, action: Action, reason: str = 
 
 
 def _sign(builder: Builder, agreement: Agreement, party: Party, name: str, day: date) -> None:
-    service.sign(
+    steps.sign(
         builder.session,
         actor=builder.actor,
         agreement=agreement,
@@ -264,12 +264,12 @@ def _close(builder: Builder, agreement: Agreement, plan: Plan) -> int:
     """Take an active agreement on to its plan's state; returns the successors made (0 or 1)."""
     session, actor, today = builder.session, builder.actor, builder.today
     if plan.status in ("expiring", "ended", "renewed"):
-        service.advance_by_date(session, actor=actor, agreement=agreement, today=today)
+        steps.advance_by_date(session, actor=actor, agreement=agreement, today=today)
     if plan.status == "terminated":
         _step(builder, agreement, Action.TERMINATE, plan.reason or TERMINATED_REASON)
     if plan.status != "renewed":
         return 0
-    successor = service.renew(
+    successor = steps.renew(
         session, actor=actor, agreement=agreement, data=RenewalRequest(), today=today
     )
     service.update_agreement(

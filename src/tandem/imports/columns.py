@@ -410,7 +410,7 @@ YES_NO_SYNONYMS = {
 AGREEMENT_STATUS_LABELS = {
     "draft": N_("Draft"),
     "signed": N_("Signed"),
-    "active": N_("Active"),
+    "active": N_("In force"),
     "expiring": N_("Expiring"),
     "ended": N_("Ended"),
     "terminated": N_("Terminated"),
@@ -423,6 +423,7 @@ AGREEMENT_STATUS_SYNONYMS = {
     "已签订": "signed",
     "已签": "signed",
     "签署": "signed",
+    "active": "active",
     "生效中": "active",
     "生效": "active",
     "已生效": "active",

@@ -89,6 +89,10 @@ def test_the_whole_life_cycle_through_the_pages(
         select(AgreementEvent.action).where(AgreementEvent.agreement_id == agreement.id)
     ).all()
     assert list(actions) == ["create", "submit", "approve", "signature", "sign", "activate"]
+    theirs = contact.get(page).text
+    theirs = theirs[theirs.index('id="timeline"') :]
+    assert "Approve" in theirs
+    assert "Submit for review" not in theirs  # the college's own drafting stays inside
 
 
 def test_terminating_asks_first_and_needs_a_reason(

@@ -1,15 +1,21 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tandem.agreement.models import AgreementStatus
 from tandem.config import Settings
+from tandem.inbox.models import JobRun, Notice
+from tandem.kit.dates import local_today
 from tandem.site.views import safe_next
-from tests.factories import make_college, make_department
+from tests.agreement.helpers import advance, make_agreement, partnership_for
+from tests.factories import make_college, make_department, make_user, sign_in
 
 
 def test_home_page_shows_colleges_and_recent_changes(web: TestClient, session: Session) -> None:
@@ -169,3 +175,37 @@ def test_each_role_gets_its_own_home(
     assert "Partnerships by status" not in student_page
     assert "Students enrolled" not in student_page
     assert "Your placements" in student_page
+
+
+def test_the_office_home_shows_agreements_and_runs_the_days_reminders(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    college = make_college(session)
+    department = make_department(session, college)
+    partnership = partnership_for(session, college, department)
+    today = local_today()
+    ending = make_agreement(
+        session,
+        partnership,
+        title="Ends soon",
+        start_date=today - timedelta(days=300),
+        end_date=today + timedelta(days=20),
+    )
+    advance(session, ending, "active", today=today)
+    waiting = make_agreement(session, partnership, title="Awaits signature", number="AG-W")
+    advance(session, waiting, "approved", today=today)
+    office = make_user(session, "college_admin", college)
+    sign_in(client, session, office, settings)
+
+    html = client.get("/").text
+    assert "Agreements by status" in html
+    assert "Awaits signature" in html  # awaiting signature
+    assert "Ends soon" in html  # ending within 90 days
+    session.expire_all()
+    assert ending.status == AgreementStatus.EXPIRING  # the day's reminder run moved it
+    runs = session.scalars(select(JobRun).where(JobRun.run_on == today)).all()
+    assert len(runs) == 1
+    notices = session.scalars(select(Notice).where(Notice.user_id == office.id)).all()
+    assert {n.kind for n in notices} == {"agreement_ends"}
+    assert 'class="count">' in client.get("/").text  # the unread badge beside "Inbox"
+    assert len(session.scalars(select(JobRun)).all()) == 1  # once a day

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from tandem.agreement import obligations, repository, service
 from tandem.agreement.models import (
     Agreement,
-    AgreementEvent,
     AgreementKind,
     AgreementStatus,
     Obligation,
@@ -34,11 +33,8 @@ from tandem.agreement.schemas import (
     SignatureRead,
 )
 from tandem.auth.actor import Actor
-from tandem.auth.roles import Role
 from tandem.kit.dates import local_today
 from tandem.kit.pagination import PageMeta
-
-INTERNAL = frozenset(repository.INTERNAL)
 
 
 class AgreementList(BaseModel):
@@ -122,13 +118,6 @@ def obligation_read(obligation: Obligation, today: date | None = None) -> Obliga
     )
 
 
-def _shown(actor: Actor, event: AgreementEvent) -> bool:
-    """Enterprise contacts see the timeline from the approval on."""
-    if actor.role != Role.ENTERPRISE_CONTACT:
-        return True
-    return event.to_status not in INTERNAL
-
-
 def agreement_detail(session: Session, actor: Actor, agreement: Agreement) -> AgreementDetail:
     today = local_today()
     read = agreement_read(actor, agreement)
@@ -137,8 +126,7 @@ def agreement_detail(session: Session, actor: Actor, agreement: Agreement) -> Ag
         obligations=[obligation_read(ob, today) for ob in agreement.obligations],
         timeline=[
             EventRead.model_validate(event)
-            for event in repository.timeline(session, agreement)
-            if _shown(actor, event)
+            for event in repository.timeline(session, agreement, actor)
         ],
         documents=[
             DocumentRead.model_validate(d) for d in repository.documents_of(session, agreement)

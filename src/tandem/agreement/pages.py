@@ -46,9 +46,9 @@ FEE_LABELS = {
 FIELD_LABELS = {
     "partnership_id": N_("Partnership"),
     "department_id": N_("Department"),
-    "kind": N_("Kind"),
+    "kind": N_("Type of agreement"),
     "framework_id": N_("Framework agreement"),
-    "title": N_("Title"),
+    "title": N_("Agreement title"),
     "number": N_("Agreement number"),
     "modes": N_("Modes of cooperation"),
     "college_signatory": N_("College's signatory"),

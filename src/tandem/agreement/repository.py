@@ -166,12 +166,18 @@ def documents_of(session: Session, agreement: Agreement) -> list[AgreementDocume
     return list(session.scalars(stmt))
 
 
-def timeline(session: Session, agreement: Agreement) -> list[AgreementEvent]:
+def timeline(
+    session: Session, agreement: Agreement, actor: Actor | None = None
+) -> list[AgreementEvent]:
+    """The agreement's history; an enterprise contact sees it from the approval on (the
+    college's drafting and internal review, with any reasons for returning it, stay inside)."""
     stmt = (
         select(AgreementEvent)
         .where(AgreementEvent.agreement_id == agreement.id)
         .order_by(AgreementEvent.occurred_at, AgreementEvent.id)
     )
+    if actor is not None and actor.role == Role.ENTERPRISE_CONTACT:
+        stmt = stmt.where(AgreementEvent.to_status.not_in(INTERNAL))
     return list(session.scalars(stmt))
 
 

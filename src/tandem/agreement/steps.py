@@ -144,7 +144,7 @@ def sign(
         agreement=agreement,
         action="sign" if agreement.status == S.SIGNED else "signature",
         from_status=current,
-        reason=f"{party.value}: {data.signatory_name}",
+        reason=data.signatory_name,
     )
     audit_agreement(session, actor, "sign", agreement, before)
     return agreement

@@ -100,7 +100,7 @@ def detail_context(
         "can_give_notice": office
         and agreement.auto_renew
         and agreement.status in (lifecycle.IN_FORCE | {AgreementStatus.SIGNED}),
-        "timeline": repository.timeline(session, agreement),
+        "timeline": repository.timeline(session, agreement, actor),
         "documents": repository.documents_of(session, agreement),
         "framework": agreement.framework if agreement.framework_id else None,
         "children": _visible(actor, children),

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from tandem.agreement import repository as agreement_repository
 from tandem.agreement.models import AgreementStatus
+from tandem.agreement.reminders import run_daily_if_due
 from tandem.audit import repository as audit_repository
 from tandem.auth.actor import Actor
 from tandem.auth.deps import CurrentActor
@@ -90,6 +91,8 @@ def home(request: Request, session: DbSession, actor: CurrentActor) -> Response:
             filters=partner_repository.PartnershipFilter(status=PartnershipStatus.VETTING),
         ).items
     if actor.can(Permission.AGREEMENT_READ):
+        # The first home page of the day runs the reminders, so the inbox badge is current.
+        run_daily_if_due(session, today=local_today(), settings=request.app.state.settings)
         context.update(_agreement_summary(session, actor))
     if actor.can(Permission.STUDENT_READ) and actor.role != "student":
         context["headcounts"] = people_repository.headcounts(session, actor=actor)

@@ -27,6 +27,7 @@ D = f"{A}/documents/{{document_id}}"
 
 RULES: dict[tuple[str, str], Any] = {
     ("GET", "/agreements"): READ,
+    ("GET", "/agreements/export.xlsx"): READ,
     ("GET", "/agreements/new"): MANAGE,
     ("POST", "/agreements/new"): MANAGE,
     ("GET", A): READ,

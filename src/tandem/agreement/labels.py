@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from tandem.agreement.models import AgreementKind, AgreementStatus, Party, Period
 from tandem.agreement.progress import Progress
@@ -90,7 +91,7 @@ def action_label(action: str) -> str:
     return action
 
 
-def label(table: Mapping[str, str], code: str | None) -> str:
+def label(table: Mapping[Any, str], code: str | None) -> str:
     """A translated label from one of the plain tables above (the code itself if unknown)."""
     if code is None:
         return ""

@@ -4,7 +4,7 @@ mode as ``terms.<mode>.<name>`` fields), select options, labels and error placem
 from __future__ import annotations
 
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -24,6 +24,7 @@ from tandem.agreement.labels import (
     PROGRESS_LABELS,
     STATUS_BADGES,
     action_label,
+    label,
     status_label,
 )
 from tandem.agreement.models import Agreement, AgreementKind, AgreementStatus, Party, Period
@@ -93,13 +94,6 @@ FORM_FIELDS = (
     "value_in_kind",
 )
 CONFIRMED_ACTIONS = ("return", "end", "terminate")  # asked on a page of their own first
-
-
-def label(table: Mapping[Any, str], code: str | None) -> str:
-    """A translated label from one of the label tables (the code itself if unknown)."""
-    if code is None:
-        return ""
-    return gettext(table[code]) if code in table else code
 
 
 def see_other(url: str) -> RedirectResponse:

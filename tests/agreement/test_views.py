@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import func, select
@@ -18,49 +17,18 @@ from sqlalchemy.orm import Session
 from tandem.agreement.models import Agreement
 from tandem.auth.models import User
 from tandem.college.models import College, Department
-from tandem.config import Settings
 from tandem.kit.dates import local_today
 from tandem.kit.middleware import LANGUAGE_COOKIE
 from tandem.partner.models import Partnership
 from tests.agreement.helpers import advance, make_agreement
 from tests.conftest import csrf_from
-from tests.factories import make_college, make_department, make_user, sign_in
+from tests.factories import make_department, make_user
 from tests.partner.helpers import make_contact_user, make_enterprise, make_partnership
 
 Browser = Callable[[User], TestClient]
 HTMX = {"HX-Request": "true", "HX-Target": "results"}
 TODAY = local_today()
 PAST, FUTURE = TODAY - timedelta(days=300), TODAY + timedelta(days=700)
-
-
-@pytest.fixture
-def browser(app: FastAPI, session: Session, settings: Settings) -> Browser:
-    def make(user: User) -> TestClient:
-        client = TestClient(app, headers={"Accept-Language": "en"})
-        return sign_in(client, session, user, settings)
-
-    return make
-
-
-@pytest.fixture
-def college(session: Session) -> College:
-    return make_college(session)
-
-
-@pytest.fixture
-def department(session: Session, college: College) -> Department:
-    return make_department(session, college)
-
-
-@pytest.fixture
-def partnership(session: Session, college: College, department: Department) -> Partnership:
-    enterprise = make_enterprise(session, name="Acme Robotics")
-    return make_partnership(session, college, enterprise, department)
-
-
-@pytest.fixture
-def office(session: Session, college: College, browser: Browser) -> TestClient:
-    return browser(make_user(session, "college_admin", college))
 
 
 def post_from(

@@ -14,15 +14,10 @@ from sqlalchemy.orm import Session
 from tandem.agreement import documents
 from tandem.agreement.models import Agreement, AgreementDocument, Obligation
 from tandem.partner.models import Partnership
-from tests.agreement import test_views as pages
 from tests.agreement.helpers import advance, make_agreement
 from tests.agreement.test_views import FUTURE, PAST, TODAY, Browser, post_from
 from tests.factories import ACTOR
 from tests.partner.helpers import make_contact_user
-
-# The fixtures of the agreement pages' tests (a signed-in office, a partnership, ...).
-browser, college, department = pages.browser, pages.college, pages.department
-office, partnership = pages.office, pages.partnership
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 

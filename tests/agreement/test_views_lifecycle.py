@@ -12,15 +12,10 @@ from sqlalchemy.orm import Session
 from tandem.agreement.models import Agreement, AgreementEvent
 from tandem.college.models import College, Department
 from tandem.partner.models import Partnership
-from tests.agreement import test_views as pages
 from tests.agreement.helpers import make_agreement
 from tests.agreement.test_views import FUTURE, PAST, TODAY, Browser, post_from, running, step
 from tests.factories import make_user
 from tests.partner.helpers import make_contact_user
-
-# The fixtures of the agreement pages' tests (a signed-in office, a partnership, ...).
-browser, college, department = pages.browser, pages.college, pages.department
-office, partnership = pages.office, pages.partnership
 
 
 def test_the_whole_life_cycle_through_the_pages(

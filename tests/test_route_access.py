@@ -38,6 +38,7 @@ ACCESS_MODULES = [
     "agreement.access_pages",
     "agreement.access_steering",
     "inbox.access",
+    "needs.access",
 ]
 
 

@@ -30,6 +30,8 @@ from tandem.kit.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from tandem.kit.web import STATIC_DIR
 from tandem.mail import views as mail_views
 from tandem.mail.delivery import deliver_after_commit
+from tandem.needs import api as needs_api
+from tandem.needs import views as needs_views
 from tandem.partner import api as partner_api
 from tandem.partner import views as partner_views
 from tandem.people import api as people_api
@@ -81,6 +83,8 @@ def create_app(
         steering_views.router,
         inbox_api.router,
         inbox_views.router,
+        needs_api.router,
+        needs_views.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -18,6 +18,7 @@ from tandem.college.models import College, Department
 from tandem.inbox.models import JobRun, Notice
 from tandem.kit.orm import Base
 from tandem.mail.models import OutboxMessage
+from tandem.needs.models import CollegeOffer, NeedsProfile
 from tandem.partner.models import (
     Enterprise,
     EnterpriseChangeProposal,
@@ -38,6 +39,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "College",
+    "CollegeOffer",
     "Department",
     "Enterprise",
     "EnterpriseChangeProposal",
@@ -47,6 +49,7 @@ __all__ = [
     "LoginFailure",
     "LoginSession",
     "Major",
+    "NeedsProfile",
     "Notice",
     "Obligation",
     "ObligationDelivery",

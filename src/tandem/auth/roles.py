@@ -68,6 +68,9 @@ class Permission(StrEnum):
     AGREEMENT_MANAGE = "agreement.manage"  # coordinators: their own department's
     AGREEMENT_APPROVE = "agreement.approve"  # approve, end, terminate; sign for the college
     AGREEMENT_SIGN = "agreement.sign"  # sign for one's own party
+    NEEDS_EDIT = "needs.edit"  # enterprise contacts: their own enterprise's needs
+    OFFER_MANAGE = "offer.manage"  # what the college can put into cooperation
+    ADVICE_READ = "advice.read"  # the mode advisor and suggested teachers (inside the college)
 
 
 _ALL = frozenset(Permission)
@@ -87,6 +90,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PARTNERSHIP_MANAGE,
             Permission.AGREEMENT_READ,
             Permission.AGREEMENT_MANAGE,
+            Permission.NEEDS_EDIT,
+            Permission.ADVICE_READ,
         }
     ),
     Role.TEACHER: frozenset(
@@ -98,6 +103,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ENTERPRISE_READ,
             Permission.PARTNERSHIP_READ,
             Permission.AGREEMENT_READ,
+            Permission.ADVICE_READ,
         }
     ),
     Role.STUDENT: frozenset({Permission.STUDENT_READ}),
@@ -108,6 +114,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PARTNERSHIP_READ,
             Permission.AGREEMENT_READ,
             Permission.AGREEMENT_SIGN,
+            Permission.NEEDS_EDIT,
         }
     ),
     Role.AUTHORITY_VIEWER: frozenset({Permission.COLLEGE_READ}),

@@ -1,0 +1,1 @@
+"""Enterprise needs (dated, comparable versions per partnership) and the college's offer."""

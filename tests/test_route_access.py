@@ -39,6 +39,7 @@ ACCESS_MODULES = [
     "agreement.access_steering",
     "inbox.access",
     "needs.access",
+    "needs.access_pages",
 ]
 
 

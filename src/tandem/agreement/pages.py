@@ -305,6 +305,25 @@ def agreement_values(agreement: Agreement) -> dict[str, Any]:
     return values | form_terms(agreement)
 
 
+def prefill_from_query(query: Iterable[tuple[str, str]]) -> tuple[dict[str, str], list[int]]:
+    """A new agreement's form pre-filled from the query string (the advisor's "start an
+    agreement in this mode" link): ``title``, ``modes=N`` and ``terms.N.name=value``. Only known
+    modes and terms are taken; nothing is checked until the form is saved."""
+    values: dict[str, str] = {}
+    modes: set[int] = set()
+    for key, raw in query:
+        value = raw.strip()[:2000]
+        if key == "title" and value:
+            values["title"] = value[:200]
+        elif key == "modes" and value.isdigit() and int(value) in set(Mode):
+            modes.add(int(value))
+        elif key.startswith("terms.") and value:
+            parts = key.split(".")
+            if len(parts) == 3 and _term_known(key):
+                values[key] = value
+    return values, sorted(modes)
+
+
 # --- errors --------------------------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from tandem.agreement.pages import (
     form_errors,
     framework_options,
     partnership_options,
+    prefill_from_query,
     see_other,
     term_fieldsets,
     url_of,
@@ -206,7 +207,8 @@ def agreement_new(
         values["department_id"] = partnership.department_id or ""
     if actor.department_id:
         values["department_id"] = actor.department_id
-    return _form(request, session, actor, None, values, [], {})
+    prefill, modes = prefill_from_query(request.query_params.multi_items())
+    return _form(request, session, actor, None, values | prefill, modes, {})
 
 
 @router.post("/agreements/new", response_class=HTMLResponse)

@@ -58,6 +58,8 @@ ENTITIES = {
     "obligation": N_("obligation"),
     "agreement_document": N_("agreement document"),
     "steering_body": N_("steering body"),
+    "needs_profile": N_("needs profile"),
+    "college_offer": N_("college offer"),
 }
 
 

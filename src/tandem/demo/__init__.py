@@ -15,6 +15,7 @@ from tandem.college.models import College
 from tandem.college.schemas import CollegeCreate, DepartmentCreate
 from tandem.demo.accounts import bind_demo_accounts, ensure_demo_accounts
 from tandem.demo.agreements import build_agreements
+from tandem.demo.needs import build_needs
 from tandem.demo.people_data import COHORTS, MAJORS
 from tandem.demo.registries import build_enterprises, build_partnerships, build_people
 
@@ -124,11 +125,12 @@ def build_demo(
         agreement_count = build_agreements(  # after the binding: the contact's enterprise
             session, actor=actor, demo=demo, second=second, rng=agreement_rng
         )
+        needs_count = build_needs(session, actor=actor, demo=demo, second=second)
         tick()
     return (
         f"colleges {DEMO_CODE} and {SECOND_CODE} ({created + more} departments added); the demo "
         f"college has "
         f"{len(registry.students)} students, {len(registry.teachers)} teachers, "
         f"{len(enterprises)} enterprises, {partnership_count} partnerships, "
-        f"{agreement_count} agreements and {accounts} new accounts"
+        f"{agreement_count} agreements, {needs_count} needs profiles and {accounts} new accounts"
     )

@@ -119,6 +119,85 @@ MAJORS = [
 ]
 COHORTS = [2024, 2025, 2026]
 
+# The three teachers of each demo major have their own expertise (field tags, comma separated),
+# so that enterprises' R&D problems and training topics find the teachers who fit.
+TEACHER_SUBJECTS = {
+    "460103": (
+        "数控技术, 数控编程, 加工工艺",
+        "数控技术, 五轴加工, CAM 编程",
+        "精密测量, 机械制图, 质量检测",
+    ),
+    "460305": (
+        "工业机器人, 机器人编程, 离线编程",
+        "工业机器人, 机器视觉, 传感器",
+        "PLC, 电气自动化, 工业网络",
+    ),
+    "460301": (
+        "机电一体化, 电气控制, PLC",
+        "液压与气动, 设备维修, 装配调试",
+        "电气自动化, 变频器, 电机拖动",
+    ),
+    "510203": (
+        "软件开发, Java, 数据库",
+        "Web 前端, 小程序开发, 软件测试",
+        "软件开发, Python, 系统集成",
+    ),
+    "510205": (
+        "大数据, 数据分析, Python",
+        "大数据, Hadoop, 数据挖掘",
+        "人工智能, 机器学习, 数据分析",
+    ),
+    "510302": (
+        "网络工程, 路由交换, Linux",
+        "信息安全, 网络安全, 等级保护",
+        "云计算, 虚拟化, 运维自动化",
+    ),
+    "460702": (
+        "新能源汽车, 动力电池, 电池管理系统",
+        "新能源汽车, 电机控制, 高压安全",
+        "智能网联汽车, 车载网络, 传感器",
+    ),
+    "500211": (
+        "汽车检测, 故障诊断, 汽车电器",
+        "汽车维修, 发动机, 底盘",
+        "新能源汽车, 故障诊断, 汽车服务",
+    ),
+    "530701": (
+        "电子商务, 网店运营, 跨境电商",
+        "直播营销, 新媒体营销, 电子商务",
+        "客户服务, 电子商务, 数据化运营",
+    ),
+    "530802": (
+        "物流管理, 仓储管理, 智慧物流",
+        "供应链管理, 物流信息, 采购管理",
+        "物流管理, 配送管理, 冷链物流",
+    ),
+    "440301": (
+        "建筑施工, 施工组织, 工程测量",
+        "BIM, 装配式建筑, 建筑施工",
+        "工程测量, 无人机测绘, 建筑施工",
+    ),
+    "440501": (
+        "工程造价, 工程计量, 造价软件",
+        "工程造价, 招投标, 合同管理",
+        "BIM, 工程造价, 项目管理",
+    ),
+    "520201": ("护理, 基础护理, 内科护理", "护理, 急救, 急危重症护理", "护理, 康复护理, 社区护理"),
+    "520802": (
+        "养老护理, 老年照护, 失智照护",
+        "老年康复, 康复评定, 康复训练",
+        "养老服务管理, 健康管理, 养老护理",
+    ),
+}
+
+
+def teacher_subjects(row: tuple[str, ...], seat: int) -> str:
+    """The expertise of the ``seat``-th (0, 1, 2) teacher of a major (the major's subjects for
+    majors without their own list)."""
+    subjects = TEACHER_SUBJECTS.get(row[1])
+    return subjects[seat % len(subjects)] if subjects else row[4]
+
+
 # The large demo (benchmark-scale college): two more departments and 26 more majors, so that it
 # has 8 departments and 40 majors (MAJORS + EXTRA_MAJORS). The default demo does not use them.
 EXTRA_DEPARTMENTS = [

@@ -15,7 +15,15 @@ from tandem.auth.actor import Actor
 from tandem.college import repository as college_repository
 from tandem.college.models import College
 from tandem.demo.partner_data import BUSINESSES, EnterpriseDraft, enterprise_drafts
-from tandem.demo.people_data import COHORTS, MAJORS, TITLES, chinese_name, phone, student_draft
+from tandem.demo.people_data import (
+    COHORTS,
+    MAJORS,
+    TITLES,
+    chinese_name,
+    phone,
+    student_draft,
+    teacher_subjects,
+)
 from tandem.partner import partnerships
 from tandem.partner import service as partner_service
 from tandem.partner.models import Enterprise, Partnership
@@ -80,7 +88,7 @@ def build_people(
     staff_number = 0
     for index, row in enumerate(MAJORS, start=1):
         major = _major(session, actor, college, row)
-        for _ in range(3):
+        for seat in range(3):
             staff_number += 1
             registry.teachers.append(
                 people_service.create_teacher(
@@ -92,7 +100,7 @@ def build_people(
                         name=chinese_name(rng),
                         department_id=major.department_id,
                         title=rng.choice(TITLES),
-                        subjects=row[4],
+                        subjects=teacher_subjects(row, seat),
                         double_qualified=rng.random() < 0.45,
                     ),
                 )

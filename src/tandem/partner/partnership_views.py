@@ -23,6 +23,7 @@ from tandem.kit.errors import AppError, ValidationFailed
 from tandem.kit.forms import form_version, read_form, validate
 from tandem.kit.i18n import N_
 from tandem.kit.web import flash, render, verify_csrf
+from tandem.needs.pages import needs_card
 from tandem.partner import partnerships, repository
 from tandem.partner.labels import status_label
 from tandem.partner.models import Enterprise, Partnership, PartnershipStatus
@@ -244,6 +245,7 @@ def _detail(
             "errors": errors or {},
             **choices(),
             **partnership_agreements(session, actor, partnership),
+            **needs_card(session, actor, partnership),
         },
         status_code=status_code,
     )

@@ -284,3 +284,31 @@ def test_prefill_of_each_called_for_mode_is_valid_and_not_empty(option: str) -> 
     assert advice.prefill
     assert advice.mode is not None
     check_terms(Mode(advice.mode), advice.prefill)
+
+
+def test_idle_equipment_counts_fully_only_when_it_fits_what_the_enterprise_named() -> None:
+    from tandem.advisor.core import advise
+    from tandem.needs.schemas import NeedsData, OfferData
+
+    needs = NeedsData.model_validate(
+        {
+            "cost": {"importance": 2, "lacking_resources": ["护理床"]},
+            "staff_training": {"importance": 3, "topics": ["养老护理"], "trainees_per_year": 80},
+            "assets": {"equipment_to_place": "智能护理床"},
+        }
+    )
+
+    def mode_2(equipment: str) -> tuple[int, list[str]]:
+        offer = OfferData.model_validate(
+            {"equipment": [{"name": equipment, "quantity": 2, "idle_pct": 60}]}
+        )
+        advice = next(a for a in advise(needs, offer) if a.option == "mode_2")
+        return advice.score, [m.message for m in advice.missing]
+
+    fitting, fitting_missing = mode_2("电动护理床")
+    unrelated, unrelated_missing = mode_2("私有云服务器集群")
+    assert fitting > unrelated
+    assert "None of the college's idle equipment obviously fits what the enterprise named." in (
+        unrelated_missing
+    )
+    assert not any("obviously fits" in m for m in fitting_missing)

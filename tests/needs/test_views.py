@@ -328,7 +328,7 @@ def test_compare_shows_the_changed_fields(session: Session, world: World) -> Non
     assert all("Staff training" not in label for label, _, _ in rows)  # unchanged
     # By default: the latest against the one before.
     default = office.get(f"{world.page}/compare").text
-    assert '<th scope="row">Note</th><td><del>—</del></td><td><ins>Third</ins>' in default
+    assert '<th scope="row">Remarks</th><td><del>—</del></td><td><ins>Third</ins>' in default
     assert "Graduates wanted" not in default
     assert office.get(f"{world.page}/compare", params={"older": "9"}).status_code == 404
 

@@ -153,27 +153,44 @@ class Facts:
     def expertise_teachers(self) -> int:
         return sum(teachers for _, teachers in self.expertise)
 
-    def relevant_expertise(self) -> tuple[tuple[str, int], ...]:
-        """The expertise fields that fit what the enterprise named (its R&D problems, training
-        topics, products, equipment, programme and majors); all of them when none fits, so a
-        reason never claims a fit the texts do not show and never hides the offer."""
+    def wanted_text(self) -> str:
+        """Everything the enterprise named: R&D problems, training topics, products, majors,
+        resources it lacks, and what it can bring."""
         needs = self.needs
         texts = [
             *needs.rnd.problems,
             *needs.staff_training.topics,
             *needs.market.products,
             *needs.talent.majors,
+            *needs.cost.lacking_resources,
             needs.assets.equipment_to_place,
             needs.assets.certified_programme,
             needs.assets.production_to_move,
         ]
-        wanted = " ".join(t for t in texts if t)
-        fitting = tuple(
-            (name, teachers)
-            for name, teachers in self.expertise
-            if wanted and match_score(wanted, name) >= RELEVANT
-        )
+        return "; ".join(t for t in texts if t)
+
+    def fits(self, name: str) -> bool:
+        """Whether a field or a piece of equipment fits what the enterprise named: either one's
+        words found in the other (护理床 in 电动护理床, 数控 in 数控机床故障诊断)."""
+        wanted = self.wanted_text()
+        if not wanted:
+            return False
+        return max(match_score(wanted, name), match_score(name, wanted)) >= RELEVANT
+
+    def relevant_expertise(self) -> tuple[tuple[str, int], ...]:
+        """The expertise fields that fit what the enterprise named; all of them when none fits,
+        so a reason never claims a fit the texts do not show and never hides the offer."""
+        fitting = tuple((name, n) for name, n in self.expertise if self.fits(name))
         return fitting or self.expertise
+
+    def relevant_equipment(self) -> tuple[OfferEquipment | None, bool]:
+        """The most idle piece of equipment that fits what the enterprise named, else the most
+        idle of all; and whether it fits."""
+        fitting = [e for e in self.offer.equipment if self.fits(f"{e.name} {e.category}")]
+        best = best_equipment(fitting)
+        if best is not None:
+            return best, True
+        return best_equipment(self.offer.equipment), False
 
     def importance(self, need: str) -> int:
         value: int = getattr(self.needs, need).importance

@@ -17,7 +17,6 @@ from tandem.advisor.facts import (
     MAX_COUNT,
     VENUE_SENTENCES,
     Facts,
-    best_equipment,
     best_venue,
     idle_factor,
     join,
@@ -77,7 +76,9 @@ def _venue(facts: Facts, weight: float, kinds: Iterable[VenueKind], none: str) -
 
 
 def _equipment(facts: Facts, weight: float) -> Check:
-    item = best_equipment(facts.offer.equipment)
+    """Idle college equipment; equipment unrelated to anything the enterprise named counts half
+    (idle servers do not make equipment sharing fit an elderly-care company)."""
+    item, fits = facts.relevant_equipment()
     if item is None:
         return Check(weight, 0.0, None, Reason(N_("No idle equipment in the college's offer.")))
     params = {"name": item.name, "quantity": item.quantity, "idle": item.idle_pct}
@@ -87,10 +88,14 @@ def _equipment(facts: Facts, weight: float) -> Check:
             N_("%(name)s is idle only %(idle)s%% of the time."),
             {"name": item.name, "idle": item.idle_pct},
         )
+    elif not fits:
+        low = Reason(
+            N_("None of the college's idle equipment obviously fits what the enterprise named.")
+        )
     reason = Reason(
         N_("The college has %(name)s (%(quantity)s), idle %(idle)s%% of the time."), params
     )
-    return Check(weight, idle_factor(item.idle_pct), reason, low)
+    return Check(weight, idle_factor(item.idle_pct) * (1.0 if fits else 0.5), reason, low)
 
 
 def _equipment_to_place(facts: Facts, weight: float) -> Check:

@@ -89,7 +89,7 @@ ASSET_FIELDS: tuple[NeedField, ...] = (
     ),
     NeedField("assets.trainers", N_("Trainers or technicians it can send"), "number"),
 )
-NOTE_FIELD = NeedField("note", N_("Note"), "textarea")
+NOTE_FIELD = NeedField("note", N_("Remarks"), "textarea")
 ASSETS_LABEL = N_("What the enterprise can bring")
 IMPORTANCE_LABEL = N_("Importance")
 # Why each need matters (shown to enterprise contacts above the form), after DOMAIN.md.

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi import FastAPI
@@ -25,6 +26,9 @@ from tandem.db import build_engine
 from tandem.kit.i18n import set_language
 from tandem.main import create_app
 from tandem.migrations import upgrade
+
+if TYPE_CHECKING:
+    from tests.factories import Browser
 
 PG_ENV = "TANDEM_TEST_DATABASE_URL"
 DB_FIXTURES = {"engine", "connection", "session", "client", "app", "session_factory", "web", "api"}
@@ -176,3 +180,15 @@ def api(client: TestClient, session: Session, platform_admin: User) -> TestClien
 
     client.headers.update(bearer(session, platform_admin))
     return client
+
+
+@pytest.fixture
+def browser(app: FastAPI, session: Session, settings: Settings) -> Browser:
+    """Makes a browser signed in as the given user (English pages unless a test asks)."""
+    from tests.factories import sign_in
+
+    def make(user: User) -> TestClient:
+        client = TestClient(app, headers={"Accept-Language": "en"})
+        return sign_in(client, session, user, settings)
+
+    return make

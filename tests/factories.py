@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import count
 
 from fastapi.testclient import TestClient
@@ -40,6 +41,9 @@ def make_department(session: Session, college: College, code: str | None = None)
     )
     return college_service.create_department(session, actor=ACTOR, college=college, data=data)
 
+
+# Makes a browser signed in as a user (the ``browser`` fixture in tests/conftest.py).
+Browser = Callable[[User], TestClient]
 
 PASSWORD = "Correct-horse-battery-9"
 

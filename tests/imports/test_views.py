@@ -3,37 +3,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy.orm import Session, sessionmaker
 
-from tandem.auth.models import User
 from tandem.config import Settings
 from tandem.main import create_app
 from tandem.people.models import Student
 from tests.conftest import csrf_from
-from tests.factories import make_user, sign_in
+from tests.factories import Browser, make_user, sign_in
 from tests.imports.helpers import Campus, count, sheet_of, students_file, xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-Browser = Callable[[User], TestClient]
 GOOD = [
     ["W1", "网页甲", "女", "2004-05-17", None, "数控2401班", None],
     ["W2", "网页乙", "男", "2004-05-17", None, "机器人2501班", "在读"],
 ]
 CONFIRM = re.compile(r'action="(/imports/students/[A-Za-z0-9_-]{43})"')
-
-
-@pytest.fixture
-def browser(app: FastAPI, session: Session, settings: Settings) -> Browser:
-    def make(user: User) -> TestClient:
-        return sign_in(TestClient(app, headers={"Accept-Language": "en"}), session, user, settings)
-
-    return make
 
 
 @pytest.fixture

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -15,25 +13,13 @@ from sqlalchemy.orm import Session
 from tandem.agreement.models import AgreementStatus
 from tandem.auth.models import User
 from tandem.college.models import College
-from tandem.config import Settings
 from tandem.inbox import service
 from tandem.inbox.models import JobRun, Notice
 from tandem.kit.dates import local_today
 from tests.agreement.helpers import advance, make_agreement, partnership_for
 from tests.conftest import csrf_from
-from tests.factories import make_college, make_user, sign_in
+from tests.factories import Browser, make_college, make_user
 from tests.inbox.helpers import add_notice
-
-Browser = Callable[[User], TestClient]
-
-
-@pytest.fixture
-def browser(app: FastAPI, session: Session, settings: Settings) -> Browser:
-    def make(user: User) -> TestClient:
-        client = TestClient(app, headers={"Accept-Language": "en"})
-        return sign_in(client, session, user, settings)
-
-    return make
 
 
 @pytest.fixture

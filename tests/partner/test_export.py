@@ -3,35 +3,20 @@ and a partnership's internal notes never in an enterprise contact's file."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from tandem.auth.actor import Actor
-from tandem.auth.models import User
 from tandem.college.models import College, Department
-from tandem.config import Settings
 from tandem.kit.pagination import ListParams
 from tandem.partner import proposals, repository
 from tandem.partner.schemas import ProposalCreate
-from tests.factories import make_college, make_department, make_user, sign_in
+from tests.factories import Browser, make_college, make_department, make_user
 from tests.partner.helpers import make_contact_user, make_enterprise, make_partnership, make_teacher
 from tests.sheets import column, every_cell, read_sheet, records
 
-Browser = Callable[[User], TestClient]
 SECRET = "CONFIDENTIAL-NOTE-77"
-
-
-@pytest.fixture
-def browser(app: FastAPI, session: Session, settings: Settings) -> Browser:
-    def make(user: User) -> TestClient:
-        client = TestClient(app, headers={"Accept-Language": "en"})
-        return sign_in(client, session, user, settings)
-
-    return make
 
 
 @pytest.fixture

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tandem.auth.models import User
 from tandem.college.models import College, Department
-from tandem.config import Settings
 from tandem.partner.models import Enterprise, EnterpriseChangeProposal, Partnership
 from tests.conftest import csrf_from, post_form
-from tests.factories import make_college, make_department, make_user, sign_in
+from tests.factories import Browser, make_college, make_department, make_user
 from tests.partner.helpers import (
     enterprise_data,
     make_contact_user,
@@ -26,18 +21,8 @@ from tests.partner.helpers import (
     valid_uscc,
 )
 
-Browser = Callable[[User], TestClient]
 SECRET = "CONFIDENTIAL-NOTE-42"
 HTMX = {"HX-Request": "true", "HX-Target": "results"}
-
-
-@pytest.fixture
-def browser(app: FastAPI, session: Session, settings: Settings) -> Browser:
-    def make(user: User) -> TestClient:
-        client = TestClient(app, headers={"Accept-Language": "en"})
-        return sign_in(client, session, user, settings)
-
-    return make
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from tandem.agreement.labels import KIND_LABELS, label, status_label
 from tandem.agreement.models import Agreement, Obligation
 from tandem.agreement.modes import mode_label
 from tandem.agreement.obligations import standing_of
-from tandem.agreement.pages import agreement_filter
+from tandem.agreement.pages import ListFilter
 from tandem.agreement.progress import Progress
 from tandem.auth.actor import Actor
 from tandem.college.models import College
@@ -103,21 +103,8 @@ def agreement_export(
     session: DbSession,
     actor: Reader,
     params: ListQuery,
-    mode: str = "",
-    status: str = "",
-    kind: str = "",
-    department_id: str = "",
-    partnership_id: str = "",
-    expiring_within: str = "",
+    filters: ListFilter,
 ) -> Response:
-    filters = agreement_filter(
-        mode=mode,
-        status=status,
-        kind=kind,
-        department_id=department_id,
-        partnership_id=partnership_id,
-        expiring_within=expiring_within,
-    )
     stmt = repository.agreements_query(actor=actor, params=params, filters=filters).options(
         selectinload(Agreement.department),
         selectinload(Agreement.obligations).selectinload(Obligation.deliveries),

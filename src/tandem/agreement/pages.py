@@ -11,6 +11,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Union, get_args, get_origin
 
+from fastapi import Depends
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -380,15 +381,16 @@ def _id(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-def agreement_filter(
-    *,
-    mode: str,
-    status: str,
-    kind: str,
-    department_id: str,
-    partnership_id: str,
-    expiring_within: str,
+def list_filter(
+    mode: str = "",
+    status: str = "",
+    kind: str = "",
+    department_id: str = "",
+    partnership_id: str = "",
+    expiring_within: str = "",
 ) -> AgreementFilter:
+    """The agreement list's filters from its query string (the list page and its export);
+    values that mean nothing are ignored, as a hand-edited address may hold anything."""
     days = _id(expiring_within)
     return AgreementFilter(
         status=status if status in set(AgreementStatus) else "",
@@ -398,6 +400,9 @@ def agreement_filter(
         partnership_id=_id(partnership_id),
         expiring_within=min(days, 3650) if days is not None else None,
     )
+
+
+ListFilter = Annotated[AgreementFilter, Depends(list_filter)]
 
 
 # --- options for the form ------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from tandem.agreement.models import Agreement, AgreementKind, AgreementStatus
 from tandem.agreement.modes import Mode, check_terms
 from tandem.agreement.pages import (
     FORM_FIELDS,
-    agreement_filter,
+    ListFilter,
     agreement_payload,
     agreement_values,
     choices,
@@ -80,21 +80,8 @@ def agreement_list(
     session: DbSession,
     actor: Reader,
     params: ListQuery,
-    mode: str = "",
-    status: str = "",
-    kind: str = "",
-    department_id: str = "",
-    partnership_id: str = "",
-    expiring_within: str = "",
+    filters: ListFilter,
 ) -> Response:
-    filters = agreement_filter(
-        mode=mode,
-        status=status,
-        kind=kind,
-        department_id=department_id,
-        partnership_id=partnership_id,
-        expiring_within=expiring_within,
-    )
     page = repository.list_agreements(session, actor=actor, params=params, filters=filters)
     partnership = _visible_partnership(session, actor, filters.partnership_id)
     shown = {

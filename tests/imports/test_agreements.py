@@ -236,7 +236,8 @@ def test_every_problem_is_reported_by_row_and_column_and_nothing_is_written(
         signed_row(acme, "Recorded again", "OLD-1", "active"),  # 9
         row(acme, "Signed without terms", None, status="signed", modes="1"),  # 10
         signed_row(acme, "Bad cells", "N-7", "active", department_code="ART", auto_renew="maybe"),
-        row(acme, "", None, modes="framework?", kind="framework", signed_on="2024-01-01"),  # 12
+        row(acme, "", None, modes="framework?", kind="framework"),  # 12
+        row(acme, "Signed draft", None, modes="1", signed_on="2024-01-01"),  # 13
     ]
     report = run(session, "agreements", xlsx(rows), college=campus.college, actor=campus.office)
     assert not report.ok
@@ -258,7 +259,7 @@ def test_every_problem_is_reported_by_row_and_column_and_nothing_is_written(
     assert "maybe is not a valid value here" in errors[(11, "auto_renew")]
     assert errors[(12, "name")] == "This field is required."
     assert "framework? is not a mode of cooperation" in errors[(12, "modes")]
-    assert errors[(12, "signed_on")].startswith("A draft has not been signed")
+    assert errors[(13, "signed_on")].startswith("A draft has not been signed")
     assert not any(r == 2 for r, _ in errors)
     assert report.created == report.unchanged == 0
     assert count(session, Agreement) == before

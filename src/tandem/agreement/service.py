@@ -8,6 +8,7 @@ enterprise. Terms change only while the agreement is a draft or in review.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -263,6 +264,29 @@ def _enforce_state(agreement: Agreement) -> None:
         raise ValidationFailed(errors=problems)
 
 
+def _check_imported(agreement: Agreement) -> None:
+    """An imported agreement beyond a draft was signed: it needs what signing needs, except the
+    terms; a draft has no signing day."""
+    if agreement.status == S.DRAFT:
+        if agreement.signed_on is not None:
+            raise ValidationFailed.single(
+                "signed_on",
+                "signed_draft",
+                N_(
+                    "A draft has not been signed: leave this blank, or give the agreement's status."
+                ),
+            )
+        _enforce_state(agreement)
+        return
+    problems = [
+        p
+        for p in lifecycle.requirements(S.SIGNED, facts(agreement))
+        if not p.field.startswith("terms.")
+    ]
+    if problems:
+        raise ValidationFailed(errors=problems)
+
+
 def snapshot(agreement: Agreement) -> dict[str, Any]:
     values = audit.snapshot(agreement, AGREEMENT_FIELDS)
     values["modes"] = {str(m.mode): m.terms for m in agreement.modes}
@@ -317,8 +341,11 @@ def create_agreement(
     data: AgreementCreate,
     status: AgreementStatus = S.DRAFT,
     imported: bool = False,
+    signed_on: date | None = None,
 ) -> Agreement:
-    """A new draft (an import may record an agreement already in a later state)."""
+    """A new draft. An import records an existing agreement in the state it is in, with the
+    day it was signed; its terms may be missing (paper registers rarely hold them), but a
+    signed agreement needs its number, dates and signatories."""
     if not actor.can(Permission.AGREEMENT_MANAGE):
         raise PermissionDenied()
     partnership = _check_partnership(session, actor, data.partnership_id)
@@ -340,11 +367,14 @@ def create_agreement(
         department_id=department_id,
         status=status,
         imported=imported,
+        signed_on=signed_on,
         **values,
     )
     agreement.partnership = partnership
     _set_modes(agreement, data.modes, terms)
-    if not imported:
+    if imported:
+        _check_imported(agreement)
+    else:
         _enforce_state(agreement)
     session.add(agreement)
     session.flush()

@@ -25,12 +25,10 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tandem.agreement import lifecycle, service
-from tandem.agreement.lifecycle import Facts
-from tandem.agreement.models import Agreement, AgreementKind, AgreementStatus
+from tandem.agreement import service
+from tandem.agreement.models import Agreement, AgreementStatus
 from tandem.agreement.modes import MODE_LABELS, Mode
 from tandem.agreement.schemas import AgreementCreate
-from tandem.auth.roles import Role
 from tandem.college.models import Department
 from tandem.kit.i18n import N_, get_language, translate
 from tandem.kit.identifiers import normalise_code
@@ -87,7 +85,6 @@ UNKNOWN_STATUS = N_(
     "%(value)s is not a status an agreement can be imported in; use one of: Draft, Signed, "
     "Active, Expiring, Ended, Terminated (草稿 / 已签署 / 生效中 / 即将到期 / 已结束 / 已终止)."
 )
-SIGNED_DRAFT = N_("A draft has not been signed: leave this blank, or give the agreement's status.")
 ALREADY_RECORDED = N_(
     "Agreement %(value)s is already recorded, with a different %(columns)s. Edit it in Tandem, "
     "or leave this row out."
@@ -167,11 +164,6 @@ def _row(
     signed = batch.validated(
         row.number, _SignedOn, {"signed_on": row.values.get("signed_on")}, {}, skip=failed
     )
-    if signed is not None and signed.signed_on is not None and status == S.DRAFT:
-        batch.error(row.number, "signed_on", SIGNED_DRAFT)
-    if data is not None and partnership is not None and status not in (None, S.DRAFT):
-        facts = _facts(batch, data, partnership, status)
-        batch.field_errors(row.number, lifecycle.requirements(S.SIGNED, facts), FIELDS)
     if data is None or signed is None or status is None or partnership is None:
         return ERROR
     if row.number in batch.bad:
@@ -184,13 +176,14 @@ def _row(
 
 
 def _create(batch: Batch, data: AgreementCreate, status: S, signed_on: date | None) -> Agreement:
-    agreement = service.create_agreement(
-        batch.session, actor=batch.actor, data=data, status=status, imported=True
+    return service.create_agreement(
+        batch.session,
+        actor=batch.actor,
+        data=data,
+        status=status,
+        imported=True,
+        signed_on=signed_on,
     )
-    if signed_on is not None:
-        agreement.signed_on = signed_on  # not part of AgreementCreate: the day it was signed
-        batch.session.flush()
-    return agreement
 
 
 def _status(batch: Batch, row: SheetRow, failed: set[str]) -> S | None:
@@ -244,26 +237,6 @@ def _modes(text: str) -> list[str]:
         else:  # also "1 5": numbers apart by spaces
             found.extend(names.get(fold(piece), piece) for piece in part.split())
     return found
-
-
-def _facts(batch: Batch, data: AgreementCreate, partnership: Partnership, status: S) -> Facts:
-    """What the lifecycle checks (terms are not imported, so none are missing here)."""
-    department_id = data.department_id
-    if department_id is None and data.kind == AgreementKind.MODE:
-        coordinator = batch.actor.role == Role.DEPARTMENT_COORDINATOR
-        department_id = batch.actor.department_id if coordinator else partnership.department_id
-    return Facts(
-        status=status,
-        kind=data.kind,
-        title=data.title,
-        department_id=department_id,
-        modes=tuple(data.modes),
-        start_date=data.start_date,
-        end_date=data.end_date,
-        number=data.number,
-        college_signatory=data.college_signatory,
-        enterprise_signatory=data.enterprise_signatory,
-    )
 
 
 def _compare(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from tandem.advisor.core import Advice, advise
 from tandem.advisor.teachers import Suggestion, TeacherCard, suggest_teachers
@@ -220,6 +220,7 @@ def teacher_cards(session: Session, *, college_id: int) -> list[TeacherCard]:
             Teacher.subjects != "",
         )
         .order_by(Teacher.id)
+        .options(selectinload(Teacher.department))
     )
     return [
         TeacherCard(t.id, t.name, t.department.name(language), t.subjects)

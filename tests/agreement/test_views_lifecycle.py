@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from tandem.agreement.models import Agreement, AgreementEvent
 from tandem.college.models import College, Department
 from tandem.partner.models import Partnership
-from tests.agreement.helpers import make_agreement
+from tests.agreement.helpers import advance, make_agreement
 from tests.agreement.test_views import FUTURE, PAST, TODAY, Browser, post_from, running, step
 from tests.factories import make_user
 from tests.partner.helpers import make_contact_user
@@ -236,3 +236,23 @@ def test_a_framework_agreement_lists_the_mode_agreements_under_it(
     assert f'href="/agreements/{framework.id}"' in office.get(f"/agreements/{child.id}").text
     edit = office.get(f"/agreements/{child.id}/edit").text
     assert f'<option value="{framework.id}" selected>' in edit
+
+
+def test_an_enterprise_contact_never_sees_a_framework_still_in_draft(
+    session: Session, partnership: Partnership, office: TestClient, browser: Browser
+) -> None:
+    framework = make_agreement(
+        session, partnership, modes=(), kind="framework", title="Draft framework"
+    )
+    child = make_agreement(
+        session, partnership, title="Approved under it", framework_id=framework.id, number="C-1"
+    )
+    advance(session, child, "approved")
+    session.commit()
+    contact = browser(make_contact_user(session, partnership.enterprise))
+    page = f"/agreements/{child.id}"
+    assert "Draft framework" in office.get(page).text
+    theirs = contact.get(page)
+    assert theirs.status_code == 200
+    assert "Draft framework" not in theirs.text
+    assert f'href="/agreements/{framework.id}"' not in theirs.text

@@ -106,7 +106,6 @@ def agreement_export(
     filters: ListFilter,
 ) -> Response:
     stmt = repository.agreements_query(actor=actor, params=params, filters=filters).options(
-        selectinload(Agreement.department),
         selectinload(Agreement.obligations).selectinload(Obligation.deliveries),
         selectinload(Agreement.partnership).selectinload(Partnership.enterprise),
     )

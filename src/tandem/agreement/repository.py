@@ -123,6 +123,7 @@ def agreements_query(
     stmt = apply_sort(stmt, params.sort, AGREEMENT_SORTS, default="-updated_at")
     return stmt.order_by(Agreement.id).options(
         selectinload(Agreement.modes),
+        selectinload(Agreement.department),
         selectinload(Agreement.signatures),
         selectinload(Agreement.partnership).selectinload(Partnership.enterprise),
     )
@@ -135,7 +136,11 @@ def list_agreements(
 
 
 def get_agreement(session: Session, *, actor: Actor, agreement_id: int) -> Agreement:
-    agreement = session.scalar(visible_agreements(actor).where(Agreement.id == agreement_id))
+    agreement = session.scalar(
+        visible_agreements(actor)
+        .where(Agreement.id == agreement_id)
+        .options(selectinload(Agreement.obligations).selectinload(Obligation.deliveries))
+    )
     if agreement is None:
         raise NotFound(N_("No agreement with id %(id)s."), id=agreement_id)
     return agreement

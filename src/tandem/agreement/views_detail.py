@@ -102,7 +102,9 @@ def detail_context(
         and agreement.status in (lifecycle.IN_FORCE | {AgreementStatus.SIGNED}),
         "timeline": repository.timeline(session, agreement, actor),
         "documents": repository.documents_of(session, agreement),
-        "framework": agreement.framework if agreement.framework_id else None,
+        "framework": next(iter(_visible(actor, [agreement.framework])), None)
+        if agreement.framework is not None
+        else None,
         "children": _visible(actor, children),
         "predecessor": predecessor,
         "successor": successor if successor and _visible(actor, [successor]) else None,

@@ -40,6 +40,11 @@ ACCESS_MODULES = [
     "inbox.access",
     "needs.access",
     "needs.access_pages",
+    "resource.access_venues",
+    "resource.access_equipment",
+    "resource.access_bookings",
+    "resource.access_utilisation",
+    "resource.access_links",
 ]
 
 

@@ -36,6 +36,23 @@ from tandem.partner import api as partner_api
 from tandem.partner import views as partner_views
 from tandem.people import api as people_api
 from tandem.people import views as people_views
+from tandem.resource import (
+    api_bases,
+    api_bookings,
+    api_equipment,
+    api_links,
+    api_utilisation,
+    api_venues,
+    api_workcal,
+    views_bases,
+    views_bookings,
+    views_calendar,
+    views_equipment,
+    views_links,
+    views_utilisation,
+    views_venues,
+    views_workcal,
+)
 from tandem.site import views as site_views
 
 UI_COOKIE = "tandem_ui"
@@ -85,6 +102,21 @@ def create_app(
         inbox_views.router,
         needs_api.router,
         needs_views.router,
+        api_venues.router,
+        api_bases.router,
+        views_venues.router,
+        views_bases.router,
+        api_equipment.router,
+        views_equipment.router,
+        api_bookings.router,
+        api_workcal.router,
+        views_bookings.router,
+        views_calendar.router,
+        views_workcal.router,
+        api_utilisation.router,
+        views_utilisation.router,
+        api_links.router,
+        views_links.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

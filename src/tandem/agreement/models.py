@@ -157,6 +157,8 @@ class Obligation(IdMixin, TimestampMixin, VersionMixin, CollegeScopedMixin, Base
     period: Mapped[str] = mapped_column(String(10), default=Period.ONCE)
     starts_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date)
+    # Equipment counted against the register (name or category it must match); "" = not counted.
+    register_category: Mapped[str] = mapped_column(String(100), default="")
 
     agreement: Mapped[Agreement] = relationship(back_populates="obligations")
     deliveries: Mapped[list[ObligationDelivery]] = relationship(

@@ -71,6 +71,10 @@ class Permission(StrEnum):
     NEEDS_EDIT = "needs.edit"  # enterprise contacts: their own enterprise's needs
     OFFER_MANAGE = "offer.manage"  # what the college can put into cooperation
     ADVICE_READ = "advice.read"  # the mode advisor and suggested teachers (inside the college)
+    RESOURCE_READ = "resource.read"  # enterprise contacts: resources their enterprise owns or hosts
+    RESOURCE_MANAGE = "resource.manage"  # the register; coordinators: their department's records
+    BOOKING_MAKE = "booking.make"  # book venues and equipment (contacts: their enterprise's)
+    CALENDAR_MANAGE = "calendar.manage"  # terms, holidays, opening hours, utilisation settings
 
 
 _ALL = frozenset(Permission)
@@ -92,6 +96,9 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.AGREEMENT_MANAGE,
             Permission.NEEDS_EDIT,
             Permission.ADVICE_READ,
+            Permission.RESOURCE_READ,
+            Permission.RESOURCE_MANAGE,
+            Permission.BOOKING_MAKE,
         }
     ),
     Role.TEACHER: frozenset(
@@ -104,6 +111,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PARTNERSHIP_READ,
             Permission.AGREEMENT_READ,
             Permission.ADVICE_READ,
+            Permission.RESOURCE_READ,
+            Permission.BOOKING_MAKE,
         }
     ),
     Role.STUDENT: frozenset({Permission.STUDENT_READ}),
@@ -115,6 +124,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.AGREEMENT_READ,
             Permission.AGREEMENT_SIGN,
             Permission.NEEDS_EDIT,
+            Permission.RESOURCE_READ,
+            Permission.BOOKING_MAKE,
         }
     ),
     Role.AUTHORITY_VIEWER: frozenset({Permission.COLLEGE_READ}),

@@ -17,6 +17,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from tandem.college.schemas import Text
 from tandem.kit.i18n import N_
 from tandem.partner.schemas import Version
+from tandem.resource.kinds import VENUE_LABELS as VENUE_LABELS
+from tandem.resource.kinds import VenueKind as VenueKind
 
 _SEPARATORS = re.compile(r"[,;，；、\n]")
 
@@ -140,23 +142,6 @@ class NeedsRead(BaseModel):
 
 
 # --- the college's offer -------------------------------------------------------------------------
-
-
-class VenueKind(StrEnum):
-    WORKSHOP = "workshop"
-    LABORATORY = "laboratory"
-    SIMULATED_SITE = "simulated_site"  # simulated practice site (仿真实训场所)
-    PRODUCTIVE_BASE = "productive_base"  # floor space of a productive training base
-    CLASSROOM = "classroom"
-
-
-VENUE_LABELS = {
-    VenueKind.WORKSHOP: N_("Workshop"),
-    VenueKind.LABORATORY: N_("Laboratory"),
-    VenueKind.SIMULATED_SITE: N_("Simulated practice site"),
-    VenueKind.PRODUCTIVE_BASE: N_("Productive training base"),
-    VenueKind.CLASSROOM: N_("Classroom"),
-}
 
 
 class OfferVenue(BaseModel):

@@ -99,6 +99,8 @@ RULES: dict[tuple[str, str], Any] = {
     ("POST", "/colleges/{college_id}/departments/{department_id}/delete"): perm(
         P.DEPARTMENT_MANAGE
     ),
+    ("POST", "/api/v1/compliance/check"): SIGNED_IN,
+    ("GET", "/api/v1/compliance/rulesets"): SIGNED_IN,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
     ("GET", "/invitation/{token}"): ALWAYS_404,

@@ -19,6 +19,7 @@ from tandem.college.models import College
 from tandem.college.schemas import CollegeCreate
 from tandem.config import ConfigurationError, get_settings
 from tandem.db import session_scope
+from tandem.compliance.cli import compliance_app
 from tandem.imports.cli import import_app
 from tandem.kit.errors import AppError, NotFound
 from tandem.kit.i18n import N_, get_language, gettext, set_language
@@ -41,6 +42,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(mail_app, name="mail")
 app.add_typer(import_app, name="import")
+app.add_typer(compliance_app, name="compliance")
 
 console = Console()
 err_console = Console(stderr=True)

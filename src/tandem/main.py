@@ -20,6 +20,7 @@ from tandem.auth import api as auth_api
 from tandem.auth import views as auth_views
 from tandem.college import api as college_api
 from tandem.college import views as college_views
+from tandem.compliance import api as compliance_api
 from tandem.config import Settings, get_settings
 from tandem.db import build_engine
 from tandem.imports import views as import_views
@@ -102,6 +103,7 @@ def create_app(
         inbox_views.router,
         needs_api.router,
         needs_views.router,
+        compliance_api.router,
         api_venues.router,
         api_bases.router,
         views_venues.router,

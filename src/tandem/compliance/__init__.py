@@ -1,0 +1,1 @@
+"""Compliance (pure): internship rules as data, checked against plain facts with citations."""

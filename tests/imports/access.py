@@ -2,7 +2,8 @@
 
 Students and teachers are imported by those who manage them (college admins, platform admins);
 partner enterprises by those who may register enterprises; agreements by those who manage them
-(department coordinators too: each row is then checked against their department). An upload
+(department coordinators too: each row is then checked against their department); the
+equipment register by those who manage resources (coordinators: rows of their department). An upload
 token belongs to the person who uploaded the file: an unknown one answers 404 to everyone
 allowed on the page.
 """
@@ -43,6 +44,7 @@ for _register, _permission in (
     ("students", P.STUDENT_MANAGE),
     ("teachers", P.TEACHER_MANAGE),
     ("agreements", P.AGREEMENT_MANAGE),
+    ("equipment", P.RESOURCE_MANAGE),
 ):
     _base = f"/imports/{_register}"
     RULES[("GET", _base)] = perm(_permission)

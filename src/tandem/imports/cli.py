@@ -4,6 +4,7 @@
     tandem import teachers FILE --college CODE [...]
     tandem import partners FILE [--college CODE] [--dry-run] [--errors-out X]
     tandem import agreements FILE --college CODE [--dry-run] [--errors-out X]
+    tandem import equipment FILE --college CODE [--dry-run] [--errors-out X]
     tandem import template students -o students.xlsx [--lang zh_CN|en]
 
 All or nothing: when a row is wrong, every error is printed as "row N, column: reason", nothing
@@ -34,8 +35,8 @@ from .service import import_rows, template_workbook
 
 import_app = typer.Typer(
     help=(
-        "Import partner enterprises, students, teachers or agreements from a spreadsheet "
-        "(.xlsx or .csv)."
+        "Import partner enterprises, students, teachers, agreements or equipment from a "
+        "spreadsheet (.xlsx or .csv)."
     ),
     no_args_is_help=True,
 )
@@ -48,6 +49,7 @@ class RegisterName(StrEnum):
     students = "students"
     teachers = "teachers"
     agreements = "agreements"
+    equipment = "equipment"
 
 
 class Language(StrEnum):
@@ -120,6 +122,17 @@ def import_agreements(
 ) -> None:
     """Import existing agreements (keyed by agreement number) into --college."""
     _import("agreements", file, college, dry_run, False, errors_out)
+
+
+@import_app.command("equipment")
+def import_equipment(
+    file: FileArg,
+    college: CollegeOpt = None,
+    dry_run: DryRunOpt = False,
+    errors_out: ErrorsOpt = None,
+) -> None:
+    """Import the equipment register (keyed by asset tag; an existing tag updates its line)."""
+    _import("equipment", file, college, dry_run, False, errors_out)
 
 
 @import_app.command("template")

@@ -18,6 +18,14 @@ from tandem.kit.i18n import N_, translate
 from tandem.kit.spreadsheet import Column
 from tandem.partner.labels import CERTIFICATION_LABELS, INDUSTRY_SECTIONS, KIND_LABELS, SIZE_LABELS
 from tandem.people.labels import GENDER_LABELS, STUDENT_STATUS_LABELS, TEACHER_STATUS_LABELS
+from tandem.resource.kinds import ACQUISITION_LABELS, EQUIPMENT_STATUS_LABELS, OWNERSHIP_LABELS
+
+from .columns_equipment import (
+    ACQUISITION_SYNONYMS,
+    EQUIPMENT_COLUMNS,
+    EQUIPMENT_STATUS_SYNONYMS,
+    OWNERSHIP_SYNONYMS,
+)
 
 _IGNORED = re.compile(r"[\s\-_·.。、/]")
 
@@ -341,6 +349,16 @@ REGISTERS: dict[str, Register] = {
         list_url="/agreements",
         needs_college=True,
     ),
+    "equipment": Register(
+        "equipment",
+        N_("Equipment"),
+        EQUIPMENT_COLUMNS,
+        "asset_tag",
+        Permission.RESOURCE_MANAGE,
+        accounts=False,
+        list_url="/equipment",
+        needs_college=True,
+    ),
 }
 
 
@@ -464,6 +482,12 @@ CHOICES: dict[str, tuple[Mapping[str, str], Mapping[str, str]]] = {
     "yes_no": (YES_NO_LABELS, YES_NO_SYNONYMS),
     "agreement_status": (AGREEMENT_STATUS_LABELS, AGREEMENT_STATUS_SYNONYMS),
     "agreement_kind": (AGREEMENT_KIND_LABELS, AGREEMENT_KIND_SYNONYMS),
+    "ownership": ({str(k): v for k, v in OWNERSHIP_LABELS.items()}, OWNERSHIP_SYNONYMS),
+    "acquisition": ({str(k): v for k, v in ACQUISITION_LABELS.items()}, ACQUISITION_SYNONYMS),
+    "equipment_status": (
+        {str(k): v for k, v in EQUIPMENT_STATUS_LABELS.items()},
+        EQUIPMENT_STATUS_SYNONYMS,
+    ),
 }
 
 

@@ -22,6 +22,7 @@ from tandem.kit.spreadsheet import SpreadsheetProblem, Table, write_workbook
 from .agreements import import_agreements
 from .columns import REGISTERS, Register
 from .common import Batch, ProgressFn, RegisterReport
+from .equipment import import_equipment
 from .partners import import_partners
 from .students import import_students
 from .teachers import import_teachers
@@ -31,6 +32,7 @@ IMPORTERS: dict[str, Callable[[Batch, Table], None]] = {
     "students": import_students,
     "teachers": import_teachers,
     "agreements": import_agreements,
+    "equipment": import_equipment,
 }
 
 

@@ -1,6 +1,6 @@
 """Pages for importing a register: upload, preview (a dry run), confirm, download the marks.
 
-For each register (partners, students, teachers, agreements):
+For each register (partners, students, teachers, agreements, equipment):
 
 - ``GET  /imports/{register}``: the upload form, with the columns the file may have;
 - ``POST /imports/{register}``: keep the file under a random token and show a dry run: the
@@ -53,6 +53,7 @@ PAGE_TITLES = {
     "students": N_("Import students"),
     "teachers": N_("Import teachers"),
     "agreements": N_("Import agreements"),
+    "equipment": N_("Import equipment"),
 }
 
 

@@ -60,6 +60,16 @@ ENTITIES = {
     "steering_body": N_("steering body"),
     "needs_profile": N_("needs profile"),
     "college_offer": N_("college offer"),
+    "venue": N_("venue"),
+    "equipment": N_("equipment line"),
+    "maintenance_record": N_("maintenance record"),
+    "training_base": N_("training base"),
+    "booking": N_("booking"),
+    "booking_series": N_("booking series"),
+    "calendar_term": N_("term"),
+    "holiday": N_("public holiday"),
+    "resource_settings": N_("working calendar"),
+    "agreement_resource": N_("agreement's resource link"),
 }
 
 

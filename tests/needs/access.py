@@ -48,6 +48,8 @@ RULES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/partnerships/{partnership_id}/advice"): perm(P.ADVICE_READ),
     ("GET", "/api/v1/college-offer"): offer_reader,
     ("PUT", "/api/v1/college-offer"): perm(P.OFFER_MANAGE),
+    ("POST", "/api/v1/college-offer/derive"): perm(P.OFFER_MANAGE),
+    ("POST", "/college-offer/derive"): perm(P.OFFER_MANAGE),
 }
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {

@@ -18,6 +18,7 @@ from tandem.agreement.schemas import (
 )
 from tandem.kit.dates import local_today
 from tandem.kit.deps import DbSession
+from tandem.resource.links_register import register_checks
 
 router = APIRouter(prefix="/api/v1", tags=["agreement"])
 MANY = "/agreements/{agreement_id}/obligations"
@@ -27,8 +28,10 @@ ONE = f"{MANY}/{{obligation_id}}"
 @router.get(MANY, response_model=ObligationList, summary="An agreement's obligations")
 def list_obligations(agreement_id: int, session: DbSession, actor: Reader) -> ObligationList:
     agreement = repository.get_agreement(session, actor=actor, agreement_id=agreement_id)
-    today = local_today()
-    return ObligationList(items=[obligation_read(ob, today) for ob in agreement.obligations])
+    today, checks = local_today(), register_checks(session, agreement)
+    return ObligationList(
+        items=[obligation_read(ob, today, checks) for ob in agreement.obligations]
+    )
 
 
 @router.post(
@@ -47,7 +50,7 @@ def add_obligation(
     agreement = repository.get_agreement(session, actor=actor, agreement_id=agreement_id)
     obligation = obligations.add_obligation(session, actor=actor, agreement=agreement, data=data)
     response.headers["Location"] = f"/api/v1/agreements/{agreement.id}/obligations/{obligation.id}"
-    return obligation_read(obligation)
+    return obligation_read(obligation, checks=register_checks(session, agreement))
 
 
 @router.get(ONE, response_model=ObligationRead, summary="One obligation with its deliveries")
@@ -58,7 +61,7 @@ def get_obligation(
     obligation = repository.get_obligation(
         session, actor=actor, agreement=agreement, obligation_id=obligation_id
     )
-    return obligation_read(obligation)
+    return obligation_read(obligation, checks=register_checks(session, agreement))
 
 
 @router.patch(
@@ -80,7 +83,7 @@ def update_obligation(
     obligations.update_obligation(
         session, actor=actor, agreement=agreement, obligation=obligation, data=data
     )
-    return obligation_read(obligation)
+    return obligation_read(obligation, checks=register_checks(session, agreement))
 
 
 @router.delete(
@@ -120,4 +123,4 @@ def record_delivery(
     obligations.record_delivery(
         session, actor=actor, agreement=agreement, obligation=obligation, data=data
     )
-    return obligation_read(obligation)
+    return obligation_read(obligation, checks=register_checks(session, agreement))

@@ -30,11 +30,13 @@ from tandem.agreement.schemas import (
     EventRead,
     ModeTermsRead,
     ObligationRead,
+    RegisterRead,
     SignatureRead,
 )
 from tandem.auth.actor import Actor
 from tandem.kit.dates import local_today
 from tandem.kit.pagination import PageMeta
+from tandem.resource.links_register import RegisterCheck, register_checks
 
 
 class AgreementList(BaseModel):
@@ -96,7 +98,21 @@ def agreement_read(actor: Actor, agreement: Agreement) -> AgreementRead:
     )
 
 
-def obligation_read(obligation: Obligation, today: date | None = None) -> ObligationRead:
+def register_read(check: RegisterCheck | None) -> RegisterRead | None:
+    if check is None:
+        return None
+    return RegisterRead(
+        category=check.category, required=check.required, found=check.found, short=check.short
+    )
+
+
+def obligation_read(
+    obligation: Obligation,
+    today: date | None = None,
+    checks: dict[int, RegisterCheck] | None = None,
+) -> ObligationRead:
+    """``checks``: the agreement's obligations counted against the register (see
+    :func:`tandem.resource.links_register.register_checks`, one query for all of them)."""
     standing = obligations.standing_of(obligation, today or local_today())
     return ObligationRead(
         id=obligation.id,
@@ -114,6 +130,8 @@ def obligation_read(obligation: Obligation, today: date | None = None) -> Obliga
         delivered=standing.delivered,
         progress=standing.progress,
         deliveries=[DeliveryRead.model_validate(d) for d in obligation.deliveries],
+        register_category=obligation.register_category,
+        register_check=register_read((checks or {}).get(obligation.id)),
         version=obligation.version,
     )
 
@@ -121,9 +139,10 @@ def obligation_read(obligation: Obligation, today: date | None = None) -> Obliga
 def agreement_detail(session: Session, actor: Actor, agreement: Agreement) -> AgreementDetail:
     today = local_today()
     read = agreement_read(actor, agreement)
+    checks = register_checks(session, agreement)
     return AgreementDetail(
         **read.model_dump(),
-        obligations=[obligation_read(ob, today) for ob in agreement.obligations],
+        obligations=[obligation_read(ob, today, checks) for ob in agreement.obligations],
         timeline=[
             EventRead.model_validate(event)
             for event in repository.timeline(session, agreement, actor)

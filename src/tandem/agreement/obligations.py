@@ -33,6 +33,7 @@ OBLIGATION_FIELDS = (
     "period",
     "starts_on",
     "due_on",
+    "register_category",
 )
 # Deliveries count from signature on; before that nothing has been agreed to deliver.
 DELIVERING = frozenset(
@@ -112,16 +113,18 @@ def update_obligation(
 ) -> Obligation:
     _require_edit(actor, agreement)
     check_version(obligation, data.version)
-    if agreement.status not in lifecycle.EDITABLE:
-        raise Conflict(
-            N_("The agreement has been approved: what each side committed to no longer changes."),
-            code="not_editable",
-        )
     values = {
         k: v
         for k, v in data.model_dump(exclude_unset=True, exclude={"version"}).items()
         if v is not None
     }
+    # How it is counted against the register is bookkeeping, not the commitment: it may change
+    # until the agreement closes.
+    if agreement.status not in lifecycle.EDITABLE and set(values) - {"register_category"}:
+        raise Conflict(
+            N_("The agreement has been approved: what each side committed to no longer changes."),
+            code="not_editable",
+        )
     starts_on = values.get("starts_on", obligation.starts_on)
     due_on = values.get("due_on", obligation.due_on)
     if due_on < starts_on:

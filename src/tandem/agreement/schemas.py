@@ -25,6 +25,7 @@ Note = Annotated[Text, Field(max_length=500)]
 Summary = Annotated[Text, Field(max_length=5000)]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("1e12"), decimal_places=2)]
 Quantity = Annotated[Decimal, Field(gt=0, le=Decimal("1e12"), decimal_places=2)]
+RegisterCategory = Annotated[Text, Field(max_length=100)]
 
 
 def _modes(value: object) -> object:
@@ -178,6 +179,8 @@ class ObligationCreate(BaseModel):
     period: Period = Period.ONCE
     starts_on: date
     due_on: date
+    # Counted against the equipment register: what a linked line's name or category contains.
+    register_category: RegisterCategory = ""
 
     @field_validator("due_on")
     @classmethod
@@ -197,6 +200,7 @@ class ObligationUpdate(BaseModel):
     period: Period | None = None
     starts_on: date | None = None
     due_on: date | None = None
+    register_category: RegisterCategory | None = None
     version: Version = None
 
 
@@ -222,6 +226,15 @@ class DeliveryRead(BaseModel):
     recorded_at: datetime
 
 
+class RegisterRead(BaseModel):
+    """The obligation counted against the equipment register linked to the agreement."""
+
+    category: str
+    required: Decimal
+    found: int
+    short: Decimal
+
+
 class ObligationRead(BaseModel):
     id: int
     agreement_id: int
@@ -238,6 +251,9 @@ class ObligationRead(BaseModel):
     delivered: Decimal
     progress: Progress
     deliveries: list[DeliveryRead]
+    register_category: str = ""
+    # Shown as "register" (a field of that name would shadow ABCMeta.register).
+    register_check: RegisterRead | None = Field(default=None, serialization_alias="register")
     version: int
 
 

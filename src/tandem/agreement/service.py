@@ -35,6 +35,7 @@ from tandem.college.service import check_version
 from tandem.kit.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from tandem.kit.i18n import N_
 from tandem.partner.models import Partnership
+from tandem.resource import links as resource_links
 
 S = AgreementStatus
 AGREEMENT_FIELDS = (
@@ -378,6 +379,7 @@ def create_agreement(
         _enforce_state(agreement)
     session.add(agreement)
     session.flush()
+    resource_links.autolink_terms(session, actor=actor, agreement=agreement)
     add_event(
         session,
         actor=actor,
@@ -426,6 +428,7 @@ def update_agreement(
         terms = _checked_terms(agreement.kind, modes, values.get("terms") or {})
         if "modes" in values or terms:
             _set_modes(agreement, modes, terms)
+            resource_links.autolink_terms(session, actor=actor, agreement=agreement)
         nullable = {
             "start_date",
             "end_date",

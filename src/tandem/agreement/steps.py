@@ -41,6 +41,7 @@ from tandem.college.service import check_version
 from tandem.kit.dates import add_months, local_today
 from tandem.kit.errors import Conflict, PermissionDenied, ValidationFailed
 from tandem.kit.i18n import N_
+from tandem.resource import links as resource_links
 
 S = AgreementStatus
 
@@ -231,6 +232,7 @@ def renew(
                 quantity=obligation.quantity,
                 unit=obligation.unit,
                 period=obligation.period,
+                register_category=obligation.register_category,
                 starts_on=obligation.starts_on + shift if shift else start,
                 due_on=min(obligation.due_on + shift, end) if shift else end,
             )
@@ -246,6 +248,7 @@ def renew(
         reason=f"#{agreement.id}",
     )
     audit_agreement(session, actor, "create", successor, None)
+    resource_links.carry_over(session, actor=actor, source=agreement, target=successor)
     _move(
         session,
         actor=actor,

@@ -41,6 +41,8 @@ from tandem.kit.errors import AppError, Conflict, PermissionDenied
 from tandem.kit.forms import form_version, read_form, validate
 from tandem.kit.i18n import N_
 from tandem.kit.web import flash, render, verify_csrf
+from tandem.resource import views_links
+from tandem.resource.links_register import register_checks
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 
@@ -86,6 +88,8 @@ def detail_context(
         if agreement.status == AgreementStatus.DRAFT
         else {},
         "obligations": [(o, standing_of(o, today)) for o in agreement.obligations],
+        "register": register_checks(session, agreement),
+        **views_links.resources_context(session, actor, agreement),
         "can_add_obligation": manage and agreement.status not in lifecycle.CLOSED,
         "can_deliver": manage and agreement.status in DELIVERING,
         "sign_college": approved and office and can_sign and Party.COLLEGE not in signed,

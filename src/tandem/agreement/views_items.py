@@ -37,6 +37,7 @@ OBLIGATION_FIELDS = (
     "period",
     "starts_on",
     "due_on",
+    "register_category",
 )
 FROZEN = N_("The agreement has been approved: what each side committed to no longer changes.")
 
@@ -76,6 +77,8 @@ def _obligation_form(
             "agreement": agreement,
             "enterprise": agreement.partnership.enterprise,
             "obligation": obligation,
+            # Approved: only how it is counted against the register may change.
+            "frozen": obligation is not None and agreement.status not in lifecycle.EDITABLE,
             "values": values,
             "errors": errors,
             **choices(),
@@ -84,12 +87,18 @@ def _obligation_form(
     )
 
 
-def _obligation_payload(values: dict[str, str], *, create: bool) -> dict[str, Any]:
+def _obligation_payload(
+    values: dict[str, str], *, create: bool, frozen: bool = False
+) -> dict[str, Any]:
     names = OBLIGATION_FIELDS if create else OBLIGATION_FIELDS[2:]
     data: dict[str, Any] = {name: values.get(name) for name in names if values.get(name)}
     if create:
         data.setdefault("description", "")
         data.setdefault("unit", "")
+    else:
+        data["register_category"] = values.get("register_category", "")  # blank: not counted
+    if frozen:
+        data = {"register_category": data["register_category"]}
     return data
 
 
@@ -141,12 +150,12 @@ def obligation_edit(
     agreement = _get(session, actor, agreement_id)
     obligation = _obligation(session, actor, agreement, obligation_id)
     _require_manage(actor, agreement)
-    if agreement.status not in lifecycle.EDITABLE:
+    if agreement.status in lifecycle.CLOSED:
         flash(request, FROZEN, "warning")
         return see_other(f"{url_of(agreement)}#obligations")
     values = {
         name: getattr(obligation, name)
-        for name in ("party", "mode", "description", "unit", "period")
+        for name in ("party", "mode", "description", "unit", "period", "register_category")
     }
     values.update(
         quantity=number(obligation.quantity).replace(",", ""),
@@ -167,7 +176,8 @@ async def obligation_update(
     obligation = _obligation(session, actor, agreement, obligation_id)
     values = await read_form(request)
     try:
-        data = validate(ObligationUpdate, _obligation_payload(values, create=False))
+        frozen = agreement.status not in lifecycle.EDITABLE
+        data = validate(ObligationUpdate, _obligation_payload(values, create=False, frozen=frozen))
         data.version = form_version(values)
         obligations.update_obligation(
             session, actor=actor, agreement=agreement, obligation=obligation, data=data

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi import status as http
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from tandem.advisor.core import Advice, Reason
 from tandem.advisor.teachers import Suggestion
@@ -27,7 +27,7 @@ from tandem.college import repository as colleges
 from tandem.kit.deps import DbSession
 from tandem.kit.errors import NotFound, PermissionDenied, ValidationFailed
 from tandem.kit.i18n import N_, get_language, gettext
-from tandem.needs import service
+from tandem.needs import derive, service
 from tandem.needs.models import CollegeOffer, NeedsProfile
 from tandem.needs.schemas import (
     NeedsCreate,
@@ -39,6 +39,7 @@ from tandem.needs.schemas import (
 )
 from tandem.partner import repository
 from tandem.partner.models import Partnership
+from tandem.partner.schemas import Version
 
 router = APIRouter(prefix="/api/v1", tags=["needs"])
 
@@ -330,4 +331,31 @@ def put_college_offer(
 ) -> OfferRead:
     college = _college_id(session, actor, college_id)
     saved = service.save_offer(session, actor=actor, college_id=college, data=data)
+    return offer_read(college, saved)
+
+
+class OfferDerive(BaseModel):
+    """Optionally the offer's version you read (a stale one is a 409)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Version = None
+
+
+@router.post(
+    "/college-offer/derive",
+    response_model=OfferRead,
+    summary="Derive the offer's venues and equipment from the register and their idle hours "
+    "over the last 180 days (replaces those two lists; keeps the rest)",
+)
+def derive_college_offer(
+    session: DbSession,
+    actor: OfferManager,
+    data: OfferDerive | None = None,
+    college_id: CollegeQuery = None,
+) -> OfferRead:
+    college = _college_id(session, actor, college_id)
+    saved = derive.derive_offer(
+        session, actor=actor, college_id=college, version=data.version if data else None
+    )
     return offer_read(college, saved)

@@ -19,7 +19,7 @@ from tandem.kit.errors import AppError, PermissionDenied, ValidationFailed
 from tandem.kit.forms import form_version, read_form, validate
 from tandem.kit.i18n import N_, gettext
 from tandem.kit.web import flash, render, verify_csrf
-from tandem.needs import service
+from tandem.needs import derive, service
 from tandem.needs.models import CollegeOffer
 from tandem.needs.pages import (
     OFFER_GROUP_LABELS,
@@ -154,3 +154,39 @@ async def offer_save(request: Request, session: DbSession, actor: Manager) -> Re
     flash(request, N_("The college's offer is saved."))
     suffix = f"?college_id={college.id}" if actor.is_platform_wide else ""
     return see_other(f"/college-offer{suffix}")
+
+
+@router.post("/college-offer/derive", response_class=HTMLResponse)
+async def offer_derive(request: Request, session: DbSession, actor: Manager) -> Response:
+    """Replace the offer's venues and equipment with the register's (after a confirmation in the
+    page: the two lists are overwritten; expertise, capacity and remarks stay)."""
+    values = await read_form(request)
+    college = _college(session, actor, values.get("college_id", ""))
+    try:
+        if college is None:
+            raise ValidationFailed.single(
+                "college_id", "missing", N_("Choose the college whose offer this is.")
+            )
+        version = values.get("version", "")
+        derive.derive_offer(
+            session,
+            actor=actor,
+            college_id=college.id,
+            version=int(version) if version.isdigit() else None,
+        )
+    except AppError as error:
+        session.rollback()
+        if error.status_code == 403:
+            raise
+        flash(request, error.message, "error", **error.params)
+        suffix = f"?college_id={college.id}" if college and actor.is_platform_wide else ""
+        return see_other(f"/college-offer{suffix}")
+    flash(
+        request,
+        N_(
+            "Venues and equipment derived from the register, with how idle each stood over the "
+            "last 180 days. Check them and save any changes."
+        ),
+    )
+    suffix = f"?college_id={college.id}" if actor.is_platform_wide else ""
+    return see_other(f"/college-offer{suffix}#venues")

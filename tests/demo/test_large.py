@@ -37,6 +37,7 @@ from tandem.kit.pagination import ListParams
 from tandem.partner.models import Enterprise, Partnership
 from tandem.people import repository
 from tandem.people.models import Major, SchoolClass, Student, Teacher
+from tandem.resource.models import Booking, Equipment, Venue
 
 SCALE = 0.01  # 200 students, 8 teachers, 3 enterprises
 
@@ -166,3 +167,15 @@ def test_size_option_accepts_only_default_or_large() -> None:
     result = CliRunner().invoke(app, ["demo", "--size", "huge"])
     assert result.exit_code == 2
     assert "--size" in result.output
+
+
+def test_a_year_of_resources_at_scale(session: Session) -> None:
+    summary = build_large(session, seed=5, scale=SCALE)
+    college = _large(session)
+    assert "2 venues, 20 equipment lines and 5000 bookings" in summary
+    assert _count(session, Venue, college) == 2
+    assert _count(session, Equipment, college) == 20
+    assert _count(session, Booking, college) == 5000
+    again = build_large(session, seed=5, scale=SCALE)
+    assert "0 venues, 0 equipment lines and 0 bookings" in again
+    assert _count(session, Booking, college) == 5000

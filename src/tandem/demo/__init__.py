@@ -18,6 +18,7 @@ from tandem.demo.agreements import build_agreements
 from tandem.demo.needs import build_needs
 from tandem.demo.people_data import COHORTS, MAJORS
 from tandem.demo.registries import build_enterprises, build_partnerships, build_people
+from tandem.demo.resources import build_resources
 
 DEMO_CODE = "DEMO"
 DEFAULT_SEED = 2026
@@ -126,11 +127,15 @@ def build_demo(
             session, actor=actor, demo=demo, second=second, rng=agreement_rng
         )
         needs_count = build_needs(session, actor=actor, demo=demo, second=second)
+        # After the agreements (linked to) and the offer (derived from the register).
+        resources = build_resources(session, actor=actor, demo=demo, seed=seed)
         tick()
     return (
         f"colleges {DEMO_CODE} and {SECOND_CODE} ({created + more} departments added); the demo "
         f"college has "
         f"{len(registry.students)} students, {len(registry.teachers)} teachers, "
         f"{len(enterprises)} enterprises, {partnership_count} partnerships, "
-        f"{agreement_count} agreements, {needs_count} needs profiles and {accounts} new accounts"
+        f"{agreement_count} agreements, {needs_count} needs profiles, {resources.venues} "
+        f"venues, {resources.equipment} equipment lines, {resources.bookings} bookings and "
+        f"{accounts} new accounts"
     )

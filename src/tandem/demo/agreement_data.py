@@ -96,6 +96,7 @@ class ObligationPlan:
     pace: str  # on_track / behind / met / none: the deliveries recorded
     starts: int = 0  # months after the agreement's start
     due: int | None = None  # months after the start; None: the agreement's end
+    register: str = ""  # counted against the equipment register (name or category)
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,18 @@ DEMO_PLANS: tuple[Plan, ...] = (
         obligations=(
             Due("enterprise", 1, "提供生产性实训岗位", 20, "个", "term", "on_track"),
             Due("college", 1, "提供实训车间场地", 600, "平方米", "once", "met", due=1),
+            # The register holds 8 of the 10 (5 lathes, 3 machining centres): short by 2.
+            Due(
+                "enterprise",
+                1,
+                "企业投入数控机床（数控车床、加工中心）10台",
+                10,
+                "台",
+                "once",
+                "met",
+                due=2,
+                register="数控机床",
+            ),
             Due("enterprise", 1, "企业工程师与教师联合开展技术开发", 200, "学时", "year", "behind"),
         ),
     ),
@@ -201,7 +214,9 @@ DEMO_PLANS: tuple[Plan, ...] = (
         summary="双方设备集中到联合实训基地，教学与企业数据处理业务错峰使用。",
         obligations=(
             Due("college", 2, "实训平台用于教学的时数", 400, "学时", "year", "on_track"),
-            Due("enterprise", 2, "投入GPU服务器集群", 1, "套", "once", "met", due=2),
+            Due(
+                "enterprise", 2, "投入GPU服务器集群", 1, "套", "once", "met", due=2, register="GPU"
+            ),
         ),
     ),
     Plan(
@@ -262,6 +277,17 @@ DEMO_PLANS: tuple[Plan, ...] = (
         summary="学院提供模拟仓储实训中心，企业派培训师为员工开展培训并承包两门课程的实训。",
         obligations=(
             Due("enterprise", 7, "在模拟实训中心培训企业员工", 240, "人日", "year", "on_track"),
+            Due(
+                "enterprise",
+                7,
+                "企业投放智能仓储AGV",
+                4,
+                "台",
+                "once",
+                "met",
+                due=1,
+                register="AGV",
+            ),
             Due("college", 7, "开放模拟实训中心", 320, "学时", "year", "on_track"),
         ),
     ),

@@ -308,6 +308,7 @@ def _obligation(builder: Builder, agreement: Agreement, plan: ObligationPlan) ->
             period=plan.period,
             starts_on=starts_on,
             due_on=due_on,
+            register_category=plan.register,
         ),
     )
     for day, amount in _deliveries(obligation, plan.pace, builder.today):

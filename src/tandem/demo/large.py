@@ -29,6 +29,10 @@ same stored forms:
 Departments, majors, classes, teachers, enterprises (with staff counts and a contact) and
 partnerships (with their status changes) go through the services like the default demo, which
 stays entirely on the services.
+
+Its shared resources — a year up to today of ~150 venues, ~2,000 equipment lines and ~500,000
+bookings (× ``scale``) — come from :func:`tandem.demo.resources_large.generate_year`, in bulk
+behind their own progress bar (the benchmark college of ``bench/resources/``).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from rich.console import Console
 from rich.progress import Progress
@@ -73,11 +78,14 @@ from tandem.demo.people_data import (
     student_draft,
 )
 from tandem.demo.registries import DEMO_STATUSES, _enterprise, _major, _partnership
+from tandem.demo.resources_large import generate_year
+from tandem.kit.dates import local_today
 from tandem.partner.models import Enterprise, Partnership
 from tandem.people import bulk as people_bulk
 from tandem.people import service as people_service
 from tandem.people.models import Major, Student, Teacher
 from tandem.people.schemas import SchoolClassCreate, StudentCreate, TeacherCreate
+from tandem.resource.models import Venue
 
 LARGE_CODE = "LARGE"
 LARGE_COLLEGE = CollegeCreate(
@@ -91,6 +99,7 @@ LARGE_MAJORS = MAJORS + EXTRA_MAJORS
 LARGE_OFFICE = "office@large.example"
 CLASS_SIZE = 45  # at most this many students a class
 CHUNK = 1000  # students written (and the progress bar moved) per bulk insert
+FULL_RESOURCES = (150, 2000, 500_000)  # venues, equipment lines, bookings over a year
 GUARDIAN_GIVEN = ["建国", "秀兰", "志明", "丽华", "国强", "桂芳"]
 
 Tick = Callable[[], None]
@@ -369,11 +378,39 @@ def build_large(
         enterprises, partnerships = _partners(session, actor, college, plan, tick)
         progress.update(task, description="Large demo: agreements")
         agreements = build_large_agreements(session, actor=actor, college=college, seed=seed)
+        progress.update(task, description="Large demo: a year of resources and bookings")
+        resources = _resources(session, college, seed, scale, progress)
     return (
         f"college {LARGE_CODE}: {len(LARGE_DEPARTMENTS)} departments, {len(LARGE_MAJORS)} "
         f"majors; added {classes} classes, {teachers} teachers, {students} students and "
-        f"{partnerships} partnerships with {enterprises} enterprises, and {agreements} "
-        f"agreements"
+        f"{partnerships} partnerships with {enterprises} enterprises, {agreements} "
+        f"agreements, {resources.get('venues', 0)} venues, {resources.get('equipment', 0)} "
+        f"equipment lines and {resources.get('bookings', 0)} bookings"
+    )
+
+
+def _resources(
+    session: Session, college: College, seed: int, scale: float, progress: Progress
+) -> dict[str, int]:
+    """A year of venues, equipment and bookings up to today (``FULL_RESOURCES`` × ``scale``),
+    unless the college has venues already; the bookings move their own progress bar."""
+    if session.scalar(select(Venue.id).where(Venue.college_id == college.id).limit(1)):
+        return {}
+    venues, equipment, bookings = (max(1, round(n * scale)) for n in FULL_RESOURCES)
+    task = progress.add_task("Large demo: bookings", total=bookings)
+
+    def advance(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total)
+
+    return generate_year(
+        session,
+        college_id=college.id,
+        first=local_today() - timedelta(days=364),
+        venues=venues,
+        equipment=equipment,
+        bookings=bookings,
+        seed=seed,
+        progress=advance,
     )
 
 

@@ -17,14 +17,17 @@ from tandem.college import repository as college_repository
 from tandem.college import service as college_service
 from tandem.college.models import College
 from tandem.college.schemas import CollegeCreate
+from tandem.compliance.cli import compliance_app
 from tandem.config import ConfigurationError, get_settings
 from tandem.db import session_scope
-from tandem.compliance.cli import compliance_app
 from tandem.imports.cli import import_app
 from tandem.kit.errors import AppError, NotFound
 from tandem.kit.i18n import N_, get_language, gettext, set_language
 from tandem.kit.validation import from_validation_error
 from tandem.mail.delivery import smtp_settings
+from tandem.matching.cli import HELP as MATCH_HELP
+from tandem.matching.cli import match_command
+from tandem.resource.cli import app as resources_app
 
 app = typer.Typer(
     help="Tandem: the school–enterprise cooperation platform.",
@@ -43,6 +46,8 @@ app.add_typer(token_app, name="token")
 app.add_typer(mail_app, name="mail")
 app.add_typer(import_app, name="import")
 app.add_typer(compliance_app, name="compliance")
+app.add_typer(resources_app, name="resources")
+app.command("match", help=MATCH_HELP)(match_command)
 
 console = Console()
 err_console = Console(stderr=True)

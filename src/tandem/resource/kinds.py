@@ -44,7 +44,7 @@ class VenueStatus(StrEnum):
 
 
 VENUE_STATUS_LABELS = {
-    VenueStatus.ACTIVE: N_("In service"),
+    VenueStatus.ACTIVE: N_("Open for use"),
     VenueStatus.UNDER_MAINTENANCE: N_("Under maintenance"),
     VenueStatus.CLOSED: N_("Closed"),
 }
@@ -96,7 +96,7 @@ class BaseStatus(StrEnum):
     CLOSED = "closed"
 
 
-BASE_STATUS_LABELS = {BaseStatus.ACTIVE: N_("In service"), BaseStatus.CLOSED: N_("Closed")}
+BASE_STATUS_LABELS = {BaseStatus.ACTIVE: N_("Open for use"), BaseStatus.CLOSED: N_("Closed")}
 
 
 class Purpose(StrEnum):

@@ -189,3 +189,10 @@ def test_export_has_every_table(office, world: World) -> None:  # type: ignore[n
 
 def test_export_refuses_a_bad_period(office) -> None:  # type: ignore[no-untyped-def]
     assert office.get("/utilisation/export.xlsx?from=2026-03-10&to=2026-03-01").status_code == 422
+
+
+def test_the_form_shows_the_default_period(office) -> None:  # type: ignore[no-untyped-def]
+    html = office.get("/utilisation").text
+    report_first = html.split('name="from"', 1)[1].split(">", 1)[0]
+    assert 'value="' in report_first
+    assert 'value=""' not in report_first

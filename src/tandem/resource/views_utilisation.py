@@ -104,6 +104,12 @@ def utilisation_page(request: Request, session: DbSession, actor: Reader) -> Res
     }
     if result is not None:
         report = result.report
+        # The form shows the period the report covers, defaults included.
+        context["values"] = {
+            **raw,
+            "from": raw.get("from") or report.first.isoformat(),
+            "to": raw.get("to") or report.last.isoformat(),
+        }
         purposes = purposes_in(report)
         context.update(
             report=report,

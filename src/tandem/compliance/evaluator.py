@@ -57,9 +57,7 @@ class _Shown(dict[str, Any]):
 
 def evaluate(facts: Facts, ruleset: RuleSet, lang: str = "zh") -> list[Violation]:
     violations = []
-    for rule in ruleset.rules:
-        if rule.kinds is not None and facts.kind not in rule.kinds:
-            continue
+    for rule in ruleset.by_kind[facts.kind]:
         try:
             result = rule.check(facts, rule.params)
         except Missing as absent:

@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final
@@ -48,6 +48,14 @@ class RuleSet:
     id: str
     name: Mapping[str, str]
     rules: tuple[Rule, ...] = field(default_factory=tuple)
+
+    @cached_property
+    def by_kind(self) -> dict[str, tuple[Rule, ...]]:
+        """The rules that apply to each kind of document, in order."""
+        return {
+            kind: tuple(r for r in self.rules if r.kinds is None or kind in r.kinds)
+            for kind in KINDS
+        }
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:

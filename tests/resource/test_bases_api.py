@@ -13,8 +13,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from tandem.agreement.models import AgreementStatus
 from tandem.auth.models import User
 from tandem.auth.roles import Role
+from tests.agreement.helpers import make_agreement
 from tests.factories import bearer, make_user
 from tests.partner.helpers import make_contact_user
 from tests.people.builders import make_major
@@ -187,3 +189,33 @@ def test_stale_edits_and_deletes(office: TestClient, session: Session, world: Wo
     empty = make_base(session, world.college)
     assert office.delete(f"{URL}/{empty.id}").status_code == 204
     assert office.get(f"{URL}/{empty.id}").status_code == 404
+
+
+def test_a_contact_reads_no_internal_fields_nor_an_agreement_they_cannot_open(
+    session: Session, world: World, as_user: Client, office: TestClient
+) -> None:
+    agreement = make_agreement(session, world.partnership, title="Host base agreement")
+    hosted = make_base(
+        session,
+        world.college,
+        kind="off_campus",
+        partnership_id=world.partnership.id,
+        agreement_id=agreement.id,
+        college_funding_per_student_cny="350.5",
+        note="Funding under review",
+    )
+    mine = office.get(f"{URL}/{hosted.id}").json()
+    assert (mine["note"], mine["college_funding_per_student_cny"]) == (
+        "Funding under review",
+        "350.50",
+    )
+    assert (mine["agreement_id"], mine["agreement_title"]) == (agreement.id, "Host base agreement")
+    contact = as_user(make_contact_user(session, world.enterprise))
+    for read in (contact.get(f"{URL}/{hosted.id}").json(), contact.get(URL).json()["items"][0]):
+        assert read["note"] is None
+        assert read["college_funding_per_student_cny"] is None
+        assert (read["agreement_id"], read["agreement_title"]) == (None, None)  # still a draft
+    agreement.status = AgreementStatus.ACTIVE
+    session.flush()
+    read = contact.get(f"{URL}/{hosted.id}").json()
+    assert (read["agreement_id"], read["agreement_title"]) == (agreement.id, "Host base agreement")

@@ -10,8 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from tandem.agreement.models import AgreementStatus
 from tandem.auth.roles import Role
 from tandem.resource.models import TrainingBase
+from tests.agreement.helpers import make_agreement
 from tests.conftest import csrf_from, post_form
 from tests.factories import Browser, make_user
 from tests.partner.helpers import make_contact_user
@@ -298,3 +300,32 @@ def test_delete_confirms_or_refuses(office: TestClient, session: Session, world:
     assert done.status_code == 303
     session.expire_all()
     assert session.get(TrainingBase, empty_id) is None
+
+
+def test_a_contact_sees_no_internal_fields_nor_an_agreement_they_cannot_open(
+    session: Session, world: World, browser: Browser, office: TestClient
+) -> None:
+    agreement = make_agreement(session, world.partnership, title="Host base agreement")
+    base = _host_base(
+        session,
+        world,
+        agreement_id=agreement.id,
+        college_funding_per_student_cny="350.5",
+        note="Funding under review",
+    )
+    mine = office.get(f"/training-bases/{base.id}").text
+    assert "Funding under review" in mine
+    assert "350.50" in mine
+    assert f'href="/agreements/{agreement.id}"' in mine
+    contact = browser(make_contact_user(session, world.enterprise))
+    page = contact.get(f"/training-bases/{base.id}").text
+    assert "Funding under review" not in page
+    assert "College funding per student" not in page
+    assert "Host base agreement" not in page  # a draft, still inside the college
+    rows = sheet_rows(contact.get("/training-bases/export.xlsx").content)
+    assert "College funding per student (CNY)" not in rows[0]
+    assert 350.5 not in rows[1]
+    agreement.status = AgreementStatus.ACTIVE
+    session.flush()
+    page = contact.get(f"/training-bases/{base.id}").text
+    assert f'<a href="/agreements/{agreement.id}">Host base agreement</a>' in page

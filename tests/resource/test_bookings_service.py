@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tandem.audit.models import AuditEntry
 from tandem.kit.dates import local_today
 from tandem.kit.errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from tandem.resource import booking_rules as rules
 from tandem.resource import bookings, bookings_list, workcal
 from tandem.resource.kinds import BookingStatus, UsageStatus
 from tandem.resource.models import Booking
@@ -103,7 +104,10 @@ def test_a_venue_is_booked_whole(session: Session, world: World) -> None:
     assert caught.value.errors[0].field == "units"
 
 
-def test_past_days_cannot_be_booked(session: Session, world: World) -> None:
+def test_past_days_cannot_be_booked(
+    session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rules, "local_now", lambda: (local_today(), 10 * 60))
     yesterday = local_today() - timedelta(days=1)
     with pytest.raises(ValidationFailed) as caught:
         book(session, world.actor("office"), world.venue, yesterday, "08:00", "09:00")
@@ -122,6 +126,30 @@ def test_past_days_cannot_be_booked(session: Session, world: World) -> None:
         bookings.create_booking(session, actor=world.actor("office"), data=data, allow_past=True)
     recorded = bookings.create_booking(session, actor=SYSTEM, data=data, allow_past=True)
     assert recorded.day == yesterday
+
+
+def test_today_cannot_be_booked_at_a_time_already_past(
+    session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Today at 10:30 (the platform's clock): 08:00 has passed, 10:30 and later have not."""
+    today = local_today()
+    monkeypatch.setattr(rules, "local_now", lambda: (today, 10 * 60 + 30))
+    with pytest.raises(ValidationFailed) as caught:
+        book(session, world.actor("teacher"), world.venue, today, "08:00", "11:00")
+    error = caught.value.errors[0]
+    assert (error.field, error.code) == ("start", "start_passed")
+    assert "already past 08:00 today" in error.localised()
+    assert book(session, world.actor("teacher"), world.venue, today, "10:30", "11:00")
+    # The demo and imports (system actors) record what already happened.
+    data = BookingCreate(
+        venue_id=world.venue.id,
+        purpose="teaching",
+        title="This morning's lab",
+        day=today,
+        start="08:00",
+        end="09:00",
+    )
+    assert bookings.create_booking(session, actor=SYSTEM, data=data, allow_past=True)
 
 
 def test_a_resource_out_of_service_says_why(session: Session, world: World) -> None:
@@ -217,6 +245,78 @@ def test_links_must_belong_to_the_college(session: Session, world: World) -> Non
     assert caught.value.errors[0].field == "partnership_id"
 
 
+def test_the_agreement_and_the_partnership_agree(session: Session, world: World) -> None:
+    """An agreement of one partnership cannot be booked with another partnership named; left
+    out, the partnership is the agreement's."""
+    from tests.agreement.helpers import advance, make_agreement
+    from tests.partner.helpers import make_enterprise, make_partnership
+
+    agreement = make_agreement(session, world.partnership)
+    advance(session, agreement, "approved")
+    other = make_partnership(session, world.college, make_enterprise(session))
+    with pytest.raises(ValidationFailed) as caught:
+        book(
+            session,
+            world.actor("office"),
+            world.venue,
+            next_weekday(2),
+            "08:00",
+            "09:00",
+            agreement_id=agreement.id,
+            partnership_id=other.id,
+        )
+    error = caught.value.errors[0]
+    assert (error.field, error.code) == ("partnership_id", "other_partnership")
+    assert agreement.number in error.localised()
+    booking = book(
+        session,
+        world.actor("office"),
+        world.venue,
+        next_weekday(2),
+        "08:00",
+        "09:00",
+        agreement_id=agreement.id,
+    )
+    assert booking.partnership_id == world.partnership.id
+
+
+def test_a_contact_names_only_agreements_they_may_open(session: Session, world: World) -> None:
+    """A draft or an agreement in review is the college's own business: a contact cannot even
+    learn it exists by naming it on a booking."""
+    from tests.agreement.helpers import advance, make_agreement
+
+    contact = world.actor("contact")
+    draft = make_agreement(session, world.partnership)
+    in_review = advance(session, make_agreement(session, world.partnership), "in_review")
+    approved = advance(session, make_agreement(session, world.partnership), "approved")
+    for hidden in (draft, in_review):
+        with pytest.raises(ValidationFailed) as caught:
+            book(
+                session,
+                contact,
+                world.venue,
+                next_weekday(4),
+                "08:00",
+                "09:00",
+                agreement_id=hidden.id,
+            )
+        assert caught.value.errors[0].code == "unknown_agreement"
+    booking = book(
+        session, contact, world.venue, next_weekday(4), "08:00", "09:00", agreement_id=approved.id
+    )
+    assert booking.agreement_id == approved.id
+    # The college's own people may name an agreement still in the making.
+    assert book(
+        session,
+        world.actor("office"),
+        world.venue,
+        next_weekday(4),
+        "10:00",
+        "11:00",
+        agreement_id=draft.id,
+    )
+
+
 # --- cancelling ----------------------------------------------------------------------------------
 
 
@@ -300,6 +400,29 @@ def test_used_as_booked_by_default_then_corrected_and_audited(
         )
     bookings.record_usage(session, actor=teacher, booking=old, data=UsageUpdate(usage="no_show"))
     assert (old.usage, old.used_minutes, old.output_quantity) == (UsageStatus.NO_SHOW, None, None)
+
+
+def test_used_minutes_stay_within_the_booked_minutes(session: Session, world: World) -> None:
+    """Longer use than booked would inflate the utilisation and the ledger's valuation: it is
+    recorded as a booking of its own."""
+    old = past_booking(session, world.venue, local_today() - timedelta(days=1), 480, 600)
+    office = world.actor("office")
+    with pytest.raises(ValidationFailed) as caught:
+        bookings.record_usage(
+            session, actor=office, booking=old, data=UsageUpdate(usage="used", used_minutes=121)
+        )
+    error = caught.value.errors[0]
+    assert (error.field, error.code, error.params) == (
+        "used_minutes",
+        "over_booked",
+        {"minutes": 120},
+    )
+    assert "120 minutes booked" in error.localised()
+    assert old.usage == UsageStatus.PENDING
+    bookings.record_usage(
+        session, actor=office, booking=old, data=UsageUpdate(usage="used", used_minutes=120)
+    )
+    assert old.used_minutes == 120
 
 
 def test_output_only_for_production_and_only_by_the_booker_or_managers(

@@ -21,7 +21,7 @@ from tandem.kit.pagination import ListParams
 from tandem.resource import equipment
 from tandem.resource.equipment import EquipmentFilter
 from tandem.resource.kinds import Acquisition, EquipmentStatus, Ownership
-from tandem.resource.models import Equipment, MaintenanceRecord
+from tandem.resource.models import Booking, Equipment, MaintenanceRecord
 from tandem.resource.schemas_equipment import EquipmentUpdate, resolve_shares
 from tests.factories import ACTOR
 from tests.resource.equipment_world import World, book, build, line_data, make_line
@@ -328,6 +328,75 @@ def test_a_booked_line_is_retired_not_deleted(session: Session, world: World) ->
     assert caught.value.code == "has_bookings"
     assert "Retire it instead" in caught.value.localised()
     assert session.get(Equipment, line.id) is not None
+
+
+def _booked(
+    session: Session, line: Equipment, days: int, start: int, end: int, **fields: Any
+) -> Booking:
+    booking = Booking(
+        college_id=line.college_id,
+        equipment_id=line.id,
+        purpose="teaching",
+        title=fields.pop("title", "CNC practice"),
+        day=local_today() + timedelta(days=days),
+        start_min=start * 60,
+        end_min=end * 60,
+        minutes=(end - start) * 60,
+        **fields,
+    )
+    session.add(booking)
+    session.flush()
+    return booking
+
+
+def test_bookings_ahead_keep_the_items_and_the_line_in_service(
+    session: Session, world: World
+) -> None:
+    """4 items, 2 + 2 booked at once tomorrow from 09:00: lowering the quantity to 3, or taking
+    the line out of service, would break bookings; past and cancelled ones do not count."""
+    line = make_line(session, world.college)
+    assert line.quantity == 4
+    first = _booked(session, line, 1, 8, 10, units=2, title="Turning")
+    _booked(session, line, 1, 9, 11, units=2, title="Milling")
+    _booked(session, line, 2, 8, 9, units=1)
+    _booked(session, line, -1, 8, 9, units=4)  # yesterday
+    _booked(session, line, 3, 8, 9, units=4, status="cancelled")
+    office = world.actor("office")
+    with pytest.raises(Conflict) as fewer:
+        equipment.update_equipment(
+            session, actor=office, equipment=line, data=EquipmentUpdate(quantity=3)
+        )
+    assert fewer.value.code == "booked_units"
+    message = _fields(fewer.value)["quantity"]
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()
+    assert message.startswith("2 booking(s) of ZC-0001")
+    assert f"{tomorrow} 08:00–10:00 “Turning”; {tomorrow} 09:00–11:00 “Milling”" in message
+    assert "Cancel or move them first" in message
+    assert line.quantity == 4
+    for status in (EquipmentStatus.RETIRED, EquipmentStatus.MAINTENANCE):
+        with pytest.raises(Conflict) as out:
+            equipment.update_equipment(
+                session, actor=office, equipment=line, data=EquipmentUpdate(status=status)
+            )
+        assert out.value.code == "has_future_bookings"
+        assert "has 3 booking(s) from today on" in _fields(out.value)["status"]
+    assert line.status == EquipmentStatus.IN_USE
+    equipment.update_equipment(
+        session, actor=office, equipment=line, data=EquipmentUpdate(status="idle", quantity=5)
+    )
+    first.status = "cancelled"
+    session.flush()
+    equipment.update_equipment(
+        session, actor=office, equipment=line, data=EquipmentUpdate(quantity=2)
+    )
+    assert line.quantity == 2
+    for booking in session.scalars(select(Booking).where(Booking.equipment_id == line.id)):
+        booking.status = "cancelled"
+    session.flush()
+    equipment.update_equipment(
+        session, actor=office, equipment=line, data=EquipmentUpdate(status="retired", quantity=1)
+    )
+    assert (line.status, line.quantity) == ("retired", 1)
 
 
 def test_deleting_takes_the_maintenance_records_along(session: Session, world: World) -> None:

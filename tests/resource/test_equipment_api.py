@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tandem.agreement.models import AgreementStatus
 from tandem.auth.models import User
 from tandem.resource.models import Equipment
 from tests.factories import bearer
@@ -230,3 +231,34 @@ def test_scope_and_rights_by_role(app: FastAPI, session: Session, world: World) 
     created = coordinator.post(BASE, json={"asset_tag": "M-9", "name": "Drill"})
     assert created.status_code == 201
     assert created.json()["department_id"] == world.mech.id
+
+
+def test_a_contact_reads_no_remarks_venue_or_agreement_they_may_not_see(
+    app: FastAPI, session: Session, world: World, office: TestClient
+) -> None:
+    line = make_line(
+        session,
+        world.college,
+        "J-1",
+        ownership="joint",
+        partnership_id=world.acme.id,
+        college_share_pct=50,
+        venue_id=world.workshop.id,
+        agreement_id=world.acme_agreement.id,
+        note="Insurance lapsed",
+    )
+    session.commit()
+    mine = office.get(f"{BASE}/{line.id}").json()
+    assert (mine["note"], mine["venue_code"], mine["agreement_id"]) == (
+        "Insurance lapsed",
+        "WS-1",
+        world.acme_agreement.id,
+    )
+    contact = client_for(app, session, world.users["contact"])
+    for read in (contact.get(f"{BASE}/{line.id}").json(), contact.get(BASE).json()["items"][0]):
+        assert read["note"] is None
+        assert (read["venue_id"], read["venue_code"]) == (world.workshop.id, None)
+        assert read["agreement_id"] is None  # a draft, still inside the college
+    world.acme_agreement.status = AgreementStatus.ACTIVE
+    session.commit()
+    assert contact.get(f"{BASE}/{line.id}").json()["agreement_id"] == world.acme_agreement.id

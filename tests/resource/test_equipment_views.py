@@ -14,10 +14,13 @@ from httpx import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tandem.agreement.models import AgreementStatus
 from tandem.auth.models import User
 from tandem.resource.models import Equipment, MaintenanceRecord
+from tests.agreement.helpers import make_agreement
 from tests.conftest import csrf_from
 from tests.factories import Browser
+from tests.partner.helpers import make_partnership
 from tests.resource.equipment_world import World, book, build, make_line
 from tests.sheets import records
 
@@ -341,3 +344,68 @@ def test_deleting_asks_first_and_refuses_a_booked_line(
     done = post_from(office, f"/equipment/{spare.id}/delete", f"/equipment/{spare.id}/delete")
     assert (done.status_code, done.headers["location"]) == (303, "/equipment")
     assert _count(session) == 1
+
+
+# --- what an enterprise contact is shown ---------------------------------------------------------
+
+
+def _contacts_line(session: Session, world: World) -> Equipment:
+    line = make_line(
+        session,
+        world.college,
+        "J-1",
+        ownership="joint",
+        partnership_id=world.acme.id,
+        college_share_pct=50,
+        venue_id=world.workshop.id,
+        agreement_id=world.acme_agreement.id,
+        note="Insurance lapsed",
+    )
+    session.commit()
+    return line
+
+
+def test_a_contact_sees_no_remarks_venue_or_agreement_they_may_not_see(
+    office: TestClient, session: Session, world: World, browser: Browser
+) -> None:
+    line = _contacts_line(session, world)
+    mine = office.get(f"/equipment/{line.id}").text
+    assert "Insurance lapsed" in mine
+    assert f'href="/venues/{world.workshop.id}"' in mine
+    assert "AG-ACME-1" in mine
+    contact = browser(world.users["contact"])
+    page = contact.get(f"/equipment/{line.id}").text
+    assert "Insurance lapsed" not in page
+    assert "Venue WS-1" not in page  # the college's own workshop
+    assert "AG-ACME-1" not in page  # a draft, still inside the college
+    listed = contact.get("/equipment").text
+    assert "J-1" in listed
+    assert "WS-1" not in listed
+    rows = records(contact.get("/equipment/export.xlsx"))
+    assert [r["Asset tag *"] for r in rows] == ["J-1"]
+    assert "Note" not in rows[0]  # no remarks column at all
+    assert (rows[0]["Venue code"], rows[0]["Agreement number"]) == (None, None)
+    world.acme_agreement.status = AgreementStatus.ACTIVE
+    session.commit()
+    assert (
+        f'href="/agreements/{world.acme_agreement.id}"' in contact.get(f"/equipment/{line.id}").text
+    )
+
+
+def test_the_booking_form_offers_a_contact_only_agreements_they_may_open(
+    session: Session, world: World, browser: Browser
+) -> None:
+    _contacts_line(session, world)
+    elsewhere = make_partnership(session, world.other, world.acme.enterprise)
+    far = make_agreement(session, elsewhere, (2,), number="AG-FAR-1")
+    far.status = AgreementStatus.ACTIVE
+    session.commit()
+    contact = browser(world.users["contact"])
+    form = contact.get("/bookings/new").text
+    assert "J-1" in form
+    assert "AG-ACME-1" not in form  # a draft, still inside the college
+    assert "AG-BOLT-1" not in form  # another enterprise's
+    assert "AG-FAR-1" not in form  # another college's, where they book nothing
+    world.acme_agreement.status = AgreementStatus.ACTIVE
+    session.commit()
+    assert "AG-ACME-1" in contact.get("/bookings/new").text

@@ -89,12 +89,15 @@ def test_equipment_is_linked_and_grouped_by_owner(
     refused = api.post(f"{url}/equipment", json={"equipment_id": world.lines["bolt"].id})
     assert refused.status_code == 422
     assert refused.json()["code"] == "other_partner"
-    assert api.delete(f"{url}/equipment/{world.lines['acme'].id}").status_code == 204
+    lent = api.delete(f"{url}/equipment/{world.lines['acme'].id}")
+    assert lent.status_code == 409
+    assert lent.json()["code"] == "lent_needs_agreement"
+    assert api.delete(f"{url}/equipment/{world.lines['college'].id}").status_code == 204
     session.expire_all()
-    line = session.get(Equipment, world.lines["acme"].id)
+    line = session.get(Equipment, world.lines["college"].id)
     assert line is not None
     assert line.agreement_id is None
-    again = api.delete(f"{url}/equipment/{world.lines['acme'].id}")
+    again = api.delete(f"{url}/equipment/{world.lines['college'].id}")
     assert again.status_code == 409
     assert again.json()["code"] == "not_linked"
 

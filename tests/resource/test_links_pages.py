@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tandem.resource import links, views_links
 from tandem.resource.models import AgreementResource, Equipment
+from tests.agreement.helpers import make_agreement
 from tests.agreement.test_views import post_from
 from tests.factories import Browser
-from tests.resource.links_world import SITE, WORKSHOP, World, build
+from tests.resource.links_world import SITE, WORKSHOP, World, build, line
 
 
 @pytest.fixture
@@ -106,10 +108,18 @@ def test_equipment_by_asset_tag(session: Session, world: World, browser: Browser
     html = office.get(page).text
     assert 'id="linked-equipment"' in html
     assert "Owner: Enterprise" in html
+    # Lent under the agreement, the line keeps it; the page says what to do instead.
     response = post_from(office, page, f"{page}/equipment/{line.id}/delete")
-    assert response.status_code == 303
+    assert response.status_code == 409
+    assert "cannot be left without an agreement" in response.text
     session.refresh(line)
-    assert line.agreement_id is None
+    assert line.agreement_id == world.agreement.id
+    joint = world.lines["joint"]
+    assert post_from(office, page, f"{page}/equipment", {"asset_tag": "EQ-J"}).status_code == 303
+    response = post_from(office, page, f"{page}/equipment/{joint.id}/delete")
+    assert response.status_code == 303
+    session.refresh(joint)
+    assert joint.agreement_id is None
 
 
 def test_readers_see_the_links_without_forms(
@@ -132,3 +142,41 @@ def test_readers_see_the_links_without_forms(
     assert teacher.post(
         f"{page}/resources", data={"term_key": "1.venue"}, follow_redirects=False
     ).status_code in (400, 403)
+
+
+def test_equipment_options_are_filtered_and_ranked_by_the_database(
+    session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list offers lines not linked yet, not retired, the college's or this partner's, the
+    best fits first; the database hands over at most MAX_EQUIPMENT_CANDIDATES lines to score,
+    however large the register (the fitting ones among them)."""
+    for i in range(250):
+        line(session, world.college, f"BOX-{i:03d}", f"Box {i:03d}", category="Misc")
+    retired = line(session, world.college, "EQ-R", "数控车床（报废）", status="retired")
+    other = make_agreement(session, world.acme, modes=(2,))
+    elsewhere = line(session, world.college, "EQ-E", "数控车床 旧", agreement_id=other.id)
+    newest = line(session, world.college, "EQ-Z", "数控车床 新", category="数控加工")
+    texts = [text for _, text in links.equipment_terms(world.agreement)]
+    scored = 0
+    similarity = links.similarity
+
+    def counting(a: str, b: str) -> float:
+        nonlocal scored
+        scored += 1
+        return similarity(a, b)
+
+    monkeypatch.setattr(links, "similarity", counting)
+    options = [
+        i
+        for i, _ in views_links._equipment_options(session, world.actor("office"), world.agreement)
+    ]
+    # The partner's lines (joint CNC lathe, lent centre), then the college's lathes by fit.
+    assert options[:4] == [
+        world.lines["joint"].id,
+        world.lines["acme"].id,
+        world.lines["college"].id,
+        newest.id,
+    ]
+    assert not {retired.id, elsewhere.id, world.lines["bolt"].id} & set(options)
+    assert len(options) == views_links.MAX_EQUIPMENT_OPTIONS
+    assert 0 < scored <= views_links.MAX_EQUIPMENT_CANDIDATES * 2 * len(texts)

@@ -294,12 +294,15 @@ def test_equipment_links_and_unlinks(session: Session, world: World) -> None:
             equipment_id=world.lines["college"].id,
         )
     assert not_linked.value.code == "not_linked"
-    links.unlink_equipment(session, actor=office, agreement=world.agreement, equipment_id=acme.id)
-    assert session.get(Equipment, acme.id).agreement_id is None  # type: ignore[union-attr]
+    joint = world.lines["joint"]
+    links.link_equipment(session, actor=office, agreement=world.agreement, equipment_id=joint.id)
+    links.unlink_equipment(session, actor=office, agreement=world.agreement, equipment_id=joint.id)
+    assert session.get(Equipment, joint.id).agreement_id is None  # type: ignore[union-attr]
     entries = _audits(session, "equipment")
-    assert [e.changes["agreement_id"] for e in entries] == [
-        [None, world.agreement.id],
-        [world.agreement.id, None],
+    assert [(e.entity_id, e.changes["agreement_id"]) for e in entries] == [
+        (str(acme.id), [None, world.agreement.id]),
+        (str(joint.id), [None, world.agreement.id]),
+        (str(joint.id), [world.agreement.id, None]),
     ]
     with pytest.raises(PermissionDenied):
         links.link_equipment(
@@ -308,6 +311,58 @@ def test_equipment_links_and_unlinks(session: Session, world: World) -> None:
             agreement=world.agreement,
             equipment_id=acme.id,
         )
+
+
+def test_a_lent_line_keeps_its_agreement(session: Session, world: World) -> None:
+    """A line lent by the enterprise must name the agreement it was lent under: unlinking it
+    would leave a line every later edit refuses."""
+    office = world.actor("office")
+    acme = world.lines["acme"]
+    links.link_equipment(session, actor=office, agreement=world.agreement, equipment_id=acme.id)
+    with pytest.raises(Conflict) as lent:
+        links.unlink_equipment(
+            session, actor=office, agreement=world.agreement, equipment_id=acme.id
+        )
+    assert lent.value.code == "lent_needs_agreement"
+    assert "change how it came" in str(lent.value)
+    session.refresh(acme)
+    assert acme.agreement_id == world.agreement.id
+    # Once the register says it was donated, it may be unlinked.
+    acme.acquisition = "donated"
+    session.flush()
+    links.unlink_equipment(session, actor=office, agreement=world.agreement, equipment_id=acme.id)
+    assert acme.agreement_id is None
+
+
+def test_only_the_lines_managers_link_or_unlink_it(session: Session, world: World) -> None:
+    """A coordinator may manage the agreement yet not another department's line: changing its
+    agreement is an edit of the line, refused as editing it would be."""
+    coordinator = world.actor("coordinator")
+    college_line = world.lines["college"]  # no department: the office's to change
+    with pytest.raises(PermissionDenied) as refused:
+        links.link_equipment(
+            session, actor=coordinator, agreement=world.agreement, equipment_id=college_line.id
+        )
+    assert refused.value.code == "not_line_manager"
+    assert college_line.agreement_id is None
+    other = world.lines["joint"]
+    other.department_id = world.other_department.id
+    session.flush()
+    links.link_equipment(
+        session, actor=world.actor("office"), agreement=world.agreement, equipment_id=other.id
+    )
+    with pytest.raises(PermissionDenied):
+        links.unlink_equipment(
+            session, actor=coordinator, agreement=world.agreement, equipment_id=other.id
+        )
+    assert other.agreement_id == world.agreement.id
+    # Their own department's line they link and unlink.
+    other.department_id = world.department.id
+    session.flush()
+    links.unlink_equipment(
+        session, actor=coordinator, agreement=world.agreement, equipment_id=other.id
+    )
+    assert other.agreement_id is None
 
 
 # --- links made by the agreement service ---------------------------------------------------------

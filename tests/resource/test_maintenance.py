@@ -145,3 +145,34 @@ def test_a_record_belongs_to_its_line(session: Session, world: World, line: Equi
     with pytest.raises(NotFound):
         maintenance.get_record(session, equipment=line, record_id=record.id)
     assert maintenance.get_record(session, equipment=other, record_id=record.id) is record
+
+
+def test_a_repair_cannot_take_a_booked_line_out_of_service(
+    session: Session, world: World, line: Equipment
+) -> None:
+    from tandem.kit.errors import Conflict
+    from tandem.resource.models import Booking
+
+    session.add(
+        Booking(
+            college_id=line.college_id,
+            equipment_id=line.id,
+            purpose="teaching",
+            title="CNC practice",
+            day=local_today() + timedelta(days=1),
+            start_min=8 * 60,
+            end_min=10 * 60,
+            minutes=120,
+        )
+    )
+    session.flush()
+    office = world.actor("office")
+    repair = _record(MaintenanceKind.REPAIR, set_status=EquipmentStatus.MAINTENANCE)
+    with pytest.raises(Conflict) as caught:
+        maintenance.add_record(session, actor=office, equipment=line, data=repair)
+    assert caught.value.code == "has_future_bookings"
+    assert line.status == EquipmentStatus.IN_USE
+    assert maintenance.records_of(session, equipment=line).records == []  # nothing written
+    routine = _record(MaintenanceKind.ROUTINE)  # a record without a status change is fine
+    maintenance.add_record(session, actor=office, equipment=line, data=routine)
+    assert len(maintenance.records_of(session, equipment=line).records) == 1

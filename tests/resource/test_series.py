@@ -12,12 +12,14 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tandem.kit.dates import local_today
 from tandem.kit.errors import Conflict, PermissionDenied, ValidationFailed
-from tandem.resource import series, workcal
+from tandem.resource import booking_rules as rules
+from tandem.resource import bookings, series, workcal
 from tandem.resource.core.calendar import Outside
 from tandem.resource.kinds import BookingStatus
 from tandem.resource.models import Booking, BookingSeries
-from tandem.resource.schemas_bookings import SeriesCreate
+from tandem.resource.schemas_bookings import SeriesCreate, UsageUpdate
 from tandem.resource.schemas_workcal import CalendarUpdate, HolidayCreate, TermCreate
 from tests.resource.booking_world import SYSTEM, World, book, build_world, next_weekday
 
@@ -272,3 +274,81 @@ def test_an_equipment_series_checks_the_items(session: Session, world: World) ->
     data.units = 1
     with pytest.raises(Conflict):
         series.create_series(session, actor=world.actor("teacher"), data=data)
+
+
+def test_cancelling_keeps_occurrences_already_confirmed(session: Session, world: World) -> None:
+    """Today's occurrence, confirmed as used, stays booked: the series is not cancelled, and
+    it ends on that day rather than the day before."""
+    today = local_today()
+    made = series.create_series(
+        session,
+        actor=SYSTEM,
+        data=weekly(
+            world,
+            weekdays=list(range(1, 8)),
+            first_day=today,
+            last_day=today + timedelta(days=6),
+            start="00:00",
+            end="01:00",
+        ),
+    )
+    found = made.series
+    first = made.occurrences[0]
+    office = world.actor("office")
+    bookings.record_usage(session, actor=office, booking=first, data=UsageUpdate(usage="used"))
+    cancelled = series.cancel_from(
+        session, actor=office, series=found, from_day=None, reason="Course dropped"
+    )
+    assert len(cancelled) == 6
+    assert first.status == BookingStatus.BOOKED
+    assert found.status == BookingStatus.BOOKED
+    assert found.last_day == today
+    # Cancelling again cancels nothing more and leaves the confirmed day in place.
+    assert series.cancel_from(session, actor=office, series=found, from_day=None, reason="x") == []
+    assert (found.status, found.last_day) == (BookingStatus.BOOKED, today)
+
+
+def test_a_series_cannot_start_today_at_a_time_already_past(
+    session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    today = local_today()
+    monkeypatch.setattr(rules, "local_now", lambda: (today, 10 * 60))
+    every_day = list(range(1, 8))
+    teacher = world.actor("teacher")
+    with pytest.raises(ValidationFailed) as caught:
+        series.create_series(
+            session,
+            actor=teacher,
+            data=weekly(
+                world, weekdays=every_day, first_day=today, last_day=today + timedelta(days=6)
+            ),
+        )
+    error = caught.value.errors[0]
+    assert (error.field, error.code) == ("first_day", "start_passed")
+    # Over a term, the series starts tomorrow instead; later today is still free to book.
+    term = workcal.add_term(
+        session,
+        actor=SYSTEM,
+        college_id=world.college.id,
+        data=TermCreate(
+            name="Now", starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=6)
+        ),
+    )
+    result = series.create_series(
+        session, actor=teacher, data=weekly(world, weekdays=every_day, term_id=term.id)
+    )
+    assert result.series.first_day == today + timedelta(days=1)
+    assert result.occurrences[0].day == today + timedelta(days=1)
+    later = series.create_series(
+        session,
+        actor=teacher,
+        data=weekly(
+            world,
+            weekdays=every_day,
+            first_day=today,
+            last_day=today,
+            start="11:00",
+            end="12:00",
+        ),
+    )
+    assert [b.day for b in later.occurrences] == [today]

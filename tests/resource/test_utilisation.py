@@ -24,7 +24,7 @@ from tandem.resource.utilisation import (
     resource_rates,
     utilisation,
 )
-from tandem.resource.utilisation_queries import load_resources, usage_rows
+from tandem.resource.utilisation_queries import group_labels, load_resources, usage_rows
 from tests.resource.utilisation_world import MON, SUN, World, add_term, book, build
 
 
@@ -262,3 +262,30 @@ def test_the_sql_aggregation_matches_the_python_reference(
         assert {row.bucket.weekday() for row in got.series} == {0}
     if bucket == "month":
         assert {row.bucket.day for row in got.series} == {1}
+
+
+def test_a_contact_never_sees_the_name_of_a_venue_or_base_they_may_not_open(
+    session: Session, world: World
+) -> None:
+    # The lathes (the contact's enterprise's, jointly) stand in V1, in Base 1: the college's own.
+    venues = {g.id: g for g in run(session, world, actor=contact(world), group="venue").groups}
+    assert set(venues) == {world.v2.id, None}
+    assert venues[world.v2.id].label == "Yard (V2)"
+    assert venues[None].measures.used == 240  # the lathes, under no venue they know of
+    bases = run(session, world, actor=contact(world), group="base").groups
+    assert [(g.id, g.label) for g in bases] == [(None, "")]
+    for group in ("department", "base", "venue"):
+        report = run(session, world, actor=contact(world), group=group)
+        assert "Workshop 1" not in {g.label for g in report.groups}
+        assert sum(g.measures.used for g in report.groups) == report.total.used
+    # The labels themselves, asked for with the reader: only what they may know of.
+    reader = contact(world)
+    labels = {
+        group: group_labels(
+            session, college_id=world.college.id, grouping=group, language="en", actor=reader
+        )
+        for group in ("department", "base", "venue")
+    }
+    assert labels == {"department": {}, "base": {}, "venue": {world.v2.id: "Yard (V2)"}}
+    everything = group_labels(session, college_id=world.college.id, grouping="venue", language="en")
+    assert everything[world.v1.id] == "Workshop 1 (V1)"  # the college's own report

@@ -5,6 +5,7 @@ bookings, equipment or agreements refer to the venue."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tandem.audit.models import AuditEntry
+from tandem.kit.dates import local_today
 from tandem.kit.errors import (
     Conflict,
     NotFound,
@@ -418,3 +420,24 @@ def test_a_venue_in_use_is_closed_not_deleted(session: Session, world: World) ->
         assert session.get(Venue, venue.id) is venue
     venues.update_venue(session, actor=ACTOR, venue=booked, data=VenueUpdate(status="closed"))
     assert booked.status == "closed"
+
+
+def test_a_venue_with_bookings_ahead_stays_open(session: Session, world: World) -> None:
+    """Closing a venue, or putting it under maintenance, would strand the bookings from today
+    on: they are cancelled or moved first."""
+    venue = make_venue(session, world.college)
+    book(session, venue, local_today() - timedelta(days=1))  # past: no obstacle
+    ahead = book(session, venue, local_today() + timedelta(days=2))
+    office = world.office(session)
+    for status in ("closed", "under_maintenance"):
+        with pytest.raises(Conflict) as caught:
+            venues.update_venue(session, actor=office, venue=venue, data=VenueUpdate(status=status))
+        assert _errors(caught.value) == {"status": "has_future_bookings"}
+        message = caught.value.localised()
+        assert "has 1 booking(s) from today on" in message
+        assert f"{ahead.day.isoformat()} 08:00–10:00 “CNC basics”" in message
+        assert venue.status == "active"
+    ahead.status = "cancelled"
+    session.flush()
+    venues.update_venue(session, actor=office, venue=venue, data=VenueUpdate(status="closed"))
+    assert venue.status == "closed"

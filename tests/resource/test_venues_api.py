@@ -245,3 +245,39 @@ def test_delete_is_refused_while_the_venue_is_in_use(
     assert office.delete(f"{URL}/{spare.id}").status_code == 204
     assert office.get(f"{URL}/{spare.id}").status_code == 404
     assert office.get(f"{URL}/{venue.id}").status_code == 200
+
+
+def test_a_contact_reads_no_remarks_nor_a_base_they_may_not_see(
+    session: Session, world: World, as_user: Client, office: TestClient
+) -> None:
+    campus = make_base(session, world.college, name="College campus base")
+    hosted = make_base(
+        session,
+        world.college,
+        name="Acme host base",
+        kind="off_campus",
+        partnership_id=world.partnership.id,
+    )
+    in_campus = make_venue(
+        session,
+        world.college,
+        ownership="enterprise",
+        partnership_id=world.partnership.id,
+        base_id=campus.id,
+        note="Rent overdue",
+    )
+    in_hosted = make_venue(
+        session,
+        world.college,
+        ownership="enterprise",
+        partnership_id=world.partnership.id,
+        base_id=hosted.id,
+    )
+    mine = office.get(f"{URL}/{in_campus.id}").json()
+    assert (mine["note"], mine["base_name"]) == ("Rent overdue", "College campus base")
+    contact = as_user(make_contact_user(session, world.enterprise))
+    read = contact.get(f"{URL}/{in_campus.id}").json()
+    assert (read["note"], read["base_id"], read["base_name"]) == (None, campus.id, None)
+    listed = {v["id"]: v for v in contact.get(URL).json()["items"]}
+    assert (listed[in_campus.id]["note"], listed[in_campus.id]["base_name"]) == (None, None)
+    assert listed[in_hosted.id]["base_name"] == "Acme host base"  # a base they may open

@@ -323,3 +323,32 @@ def test_a_platform_admin_chooses_the_college(
     venue = session.get(Venue, int(created.headers["location"].rsplit("/", 1)[1]))
     assert venue is not None
     assert venue.college_id == world.other_college.id
+
+
+def test_a_contact_sees_no_remarks_nor_a_base_they_may_not_see(
+    session: Session, world: World, browser: Browser
+) -> None:
+    campus = make_base(session, world.college, name="College campus base")
+    venue = make_venue(
+        session,
+        world.college,
+        code="SIM-1",
+        ownership="enterprise",
+        partnership_id=world.partnership.id,
+        base_id=campus.id,
+        note="Rent overdue",
+    )
+    office = browser(make_user(session, "college_admin", world.college)).get(f"/venues/{venue.id}")
+    assert "Rent overdue" in office.text
+    assert "College campus base" in office.text
+    contact = browser(make_contact_user(session, world.enterprise))
+    page = contact.get(f"/venues/{venue.id}").text
+    assert "Rent overdue" not in page
+    assert "College campus base" not in page
+    listed = contact.get("/venues").text
+    assert "SIM-1" in listed
+    assert "College campus base" not in listed
+    rows = sheet_rows(contact.get("/venues/export.xlsx").content)
+    assert "Remarks" not in rows[0]
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert (record["Code"], record["Training base"]) == ("SIM-1", None)

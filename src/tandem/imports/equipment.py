@@ -23,15 +23,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tandem.agreement.models import Agreement
+from tandem.auth.actor import Actor
 from tandem.college.models import Department
 from tandem.kit.i18n import N_, gettext
 from tandem.kit.identifiers import normalise_code, uscc_problem
 from tandem.kit.spreadsheet import FORMULA_STARTS, ROUNDED_MARK, SheetRow, Table
 from tandem.partner.models import Partnership
 from tandem.resource import equipment as service
+from tandem.resource import scope
 from tandem.resource.kinds import ACQUISITION_LABELS, EQUIPMENT_STATUS_LABELS, OWNERSHIP_LABELS
 from tandem.resource.models import Equipment, Venue
 from tandem.resource.schemas_equipment import EquipmentCreate, EquipmentUpdate
+from tandem.resource.schemas_venues import shown_agreement, shows_internal
 
 from .columns import fold
 from .columns_equipment import EQUIPMENT_COLUMNS
@@ -231,10 +234,14 @@ def _number(value: Decimal | None) -> Decimal | int | None:
     return int(amount) if amount == amount.to_integral_value() else amount
 
 
-def export_cells(equipment: Equipment) -> list[Any]:
+def export_cells(equipment: Equipment, *, actor: Actor) -> list[Any]:
     """A line as a row under :data:`EQUIPMENT_COLUMNS`, in the reader's language (load its
-    partnership's enterprise, venue, agreement and department with it)."""
+    partnership's enterprise, venue, agreement and department with it). What ``actor`` may not
+    know is left blank: a venue they may not see, an agreement they could not open, and — for
+    an enterprise contact — the college's remarks."""
     enterprise = equipment.partnership.enterprise if equipment.partnership else None
+    venue = equipment.venue if equipment.venue and scope.can_see(actor, equipment.venue) else None
+    agreement = shown_agreement(actor, equipment.agreement)
     cells: dict[str, Any] = {
         "asset_tag": equipment.asset_tag,
         "name": equipment.name,
@@ -248,11 +255,11 @@ def export_cells(equipment: Equipment) -> list[Any]:
         "acquisition": _label(ACQUISITION_LABELS, equipment.acquisition),
         "value_cny": _number(equipment.value_cny),
         "acquired_on": equipment.acquired_on,
-        "venue_code": equipment.venue.code if equipment.venue else None,
-        "agreement_number": (equipment.agreement.number or None) if equipment.agreement else None,
+        "venue_code": venue.code if venue else None,
+        "agreement_number": (agreement.number or None) if agreement else None,
         "department_code": equipment.department.code if equipment.department else None,
         "status": _label(EQUIPMENT_STATUS_LABELS, equipment.status),
         "teaching_hour_value_cny": _number(equipment.teaching_hour_value_cny),
-        "note": equipment.note or None,
+        "note": (equipment.note or None) if shows_internal(actor, equipment.college_id) else None,
     }
     return [cells[column.key] for column in EQUIPMENT_COLUMNS]

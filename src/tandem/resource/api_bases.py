@@ -3,6 +3,8 @@ base, adding, changing (a stale version is a 409) and deleting one without venue
 409 that says to move its venues or close it).
 
 An enterprise's contacts see the bases their enterprise hosts; another college's base is a 404.
+The college's remarks and funding per student are null for them, and so is an agreement they
+could not open.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from tandem.resource.api_venues import Manager, Reader
 from tandem.resource.kinds import BaseKind, BaseStatus
 from tandem.resource.models import TrainingBase
 from tandem.resource.schemas_bases import BaseCreate, BaseRead, BaseUpdate, MajorRef
+from tandem.resource.schemas_venues import shown_agreement, shows_internal
 
 router = APIRouter(prefix="/api/v1", tags=["resources"])
 ONE = "/training-bases/{base_id}"
@@ -32,9 +35,11 @@ class BaseList(BaseModel):
     meta: PageMeta
 
 
-def base_read(base: TrainingBase, stats: bases.BaseStats) -> BaseRead:
+def base_read(base: TrainingBase, stats: bases.BaseStats, actor: Actor) -> BaseRead:
     partnership = base.partnership
     language = get_language()
+    internal = shows_internal(actor, base.college_id)
+    agreement = shown_agreement(actor, base.agreement)
     return BaseRead(
         id=base.id,
         college_id=base.college_id,
@@ -44,8 +49,8 @@ def base_read(base: TrainingBase, stats: bases.BaseStats) -> BaseRead:
         partnership_id=base.partnership_id,
         enterprise_id=partnership.enterprise_id if partnership else None,
         enterprise_name=partnership.enterprise.name if partnership else None,
-        agreement_id=base.agreement_id,
-        agreement_title=base.agreement.title if base.agreement else None,
+        agreement_id=agreement.id if agreement else None,
+        agreement_title=agreement.title if agreement else None,
         department_id=base.department_id,
         department_name=base.department.name(language) if base.department else None,
         address=base.address,
@@ -55,10 +60,12 @@ def base_read(base: TrainingBase, stats: bases.BaseStats) -> BaseRead:
         projects=base.projects,
         lodging=base.lodging,
         intern_subsidy_cny=base.intern_subsidy_cny,
-        college_funding_per_student_cny=base.college_funding_per_student_cny,
+        college_funding_per_student_cny=(
+            base.college_funding_per_student_cny if internal else None
+        ),
         majors=[MajorRef(id=m.id, code=m.code, name=m.name(language)) for m in base.majors],
         status=BaseStatus(base.status),
-        note=base.note,
+        note=base.note if internal else None,
         venue_count=stats.venues,
         equipment_value_cny=stats.equipment_value_cny.quantize(Decimal("0.01")),
         version=base.version,
@@ -69,7 +76,7 @@ def base_read(base: TrainingBase, stats: bases.BaseStats) -> BaseRead:
 
 def _one(session: Session, actor: Actor, base: TrainingBase) -> BaseRead:
     stats = bases.base_stats(session, actor=actor, base_ids=[base.id])
-    return base_read(base, stats.get(base.id, bases.BaseStats()))
+    return base_read(base, stats.get(base.id, bases.BaseStats()), actor)
 
 
 @router.get(
@@ -97,7 +104,7 @@ def list_bases(
     page = bases.list_bases(session, actor=actor, params=params, filters=filters)
     stats = bases.base_stats(session, actor=actor, base_ids=[b.id for b in page.items])
     return BaseList(
-        items=[base_read(b, stats.get(b.id, bases.BaseStats())) for b in page.items],
+        items=[base_read(b, stats.get(b.id, bases.BaseStats()), actor) for b in page.items],
         meta=page_meta(page),
     )
 

@@ -3,7 +3,8 @@
 Scope comes from :mod:`tandem.resource.scope`: a college's own register, an enterprise
 contact's enterprise's lines, every line for platform admins; anything else is a 404. Changing
 the register needs ``resource.manage`` at the door; the service then checks the line itself (a
-department coordinator: their own department's).
+department coordinator: their own department's). A contact reads neither the college's
+remarks (null) nor the code of a venue they may not see, nor an agreement they could not open.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from tandem.auth.roles import Permission
 from tandem.kit.deps import DbSession, ListQuery
 from tandem.kit.pagination import page_meta
 from tandem.resource import equipment as service
-from tandem.resource import maintenance
+from tandem.resource import maintenance, scope
 from tandem.resource.kinds import Acquisition, EquipmentStatus, Ownership
 from tandem.resource.models import Equipment
 from tandem.resource.schemas_equipment import (
@@ -33,6 +34,7 @@ from tandem.resource.schemas_equipment import (
     MaintenanceList,
     MaintenanceRead,
 )
+from tandem.resource.schemas_venues import shown_agreement, shows_internal
 
 router = APIRouter(prefix="/api/v1", tags=["equipment"])
 
@@ -48,9 +50,11 @@ def _cents(value: Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(CENT)
 
 
-def equipment_read(equipment: Equipment) -> EquipmentRead:
+def equipment_read(equipment: Equipment, actor: Actor) -> EquipmentRead:
     partnership = equipment.partnership
     enterprise = partnership.enterprise if partnership is not None else None
+    venue = equipment.venue
+    agreement = shown_agreement(actor, equipment.agreement)
     return EquipmentRead(
         id=equipment.id,
         college_id=equipment.college_id,
@@ -70,12 +74,12 @@ def equipment_read(equipment: Equipment) -> EquipmentRead:
         value_cny=_cents(equipment.value_cny),
         acquired_on=equipment.acquired_on,
         venue_id=equipment.venue_id,
-        venue_code=equipment.venue.code if equipment.venue else None,
-        agreement_id=equipment.agreement_id,
+        venue_code=venue.code if venue is not None and scope.can_see(actor, venue) else None,
+        agreement_id=agreement.id if agreement else None,
         department_id=equipment.department_id,
         status=EquipmentStatus(equipment.status),
         teaching_hour_value_cny=_cents(equipment.teaching_hour_value_cny),
-        note=equipment.note,
+        note=equipment.note if shows_internal(actor, equipment.college_id) else None,
         version=equipment.version,
         created_at=equipment.created_at,
         updated_at=equipment.updated_at,
@@ -119,7 +123,7 @@ def list_equipment(
     page = service.list_equipment(session, actor=actor, params=params, filters=filters)
     sums = service.totals(session, actor=actor, q=params.q, filters=filters)
     return EquipmentList(
-        items=[equipment_read(e) for e in page.items],
+        items=[equipment_read(e, actor) for e in page.items],
         meta=page_meta(page),
         totals=EquipmentTotals(lines=sums.lines, quantity=sums.quantity, value_cny=sums.value_cny),
         categories=service.categories(session, actor=actor),
@@ -137,12 +141,13 @@ def create_equipment(
 ) -> EquipmentRead:
     created = service.create_equipment(session, actor=actor, data=data)
     response.headers["Location"] = f"/api/v1/equipment/{created.id}"
-    return equipment_read(created)
+    return equipment_read(created, actor)
 
 
 @router.get(ONE, response_model=EquipmentRead, summary="One line of the equipment register")
 def get_equipment(equipment_id: int, session: DbSession, actor: Reader) -> EquipmentRead:
-    return equipment_read(service.get_equipment(session, actor=actor, equipment_id=equipment_id))
+    found = service.get_equipment(session, actor=actor, equipment_id=equipment_id)
+    return equipment_read(found, actor)
 
 
 @router.patch(
@@ -155,7 +160,7 @@ def update_equipment(
 ) -> EquipmentRead:
     found = service.get_equipment(session, actor=actor, equipment_id=equipment_id)
     service.update_equipment(session, actor=actor, equipment=found, data=data)
-    return equipment_read(found)
+    return equipment_read(found, actor)
 
 
 @router.delete(

@@ -3,7 +3,8 @@ adding, changing (with the version read: a stale edit is a 409) and deleting one
 to (otherwise a 409 that says to close it).
 
 Scope comes from :mod:`tandem.resource.scope`: a college's own venues; an enterprise contact's,
-those their enterprise owns alone or jointly; another's venue is a 404.
+those their enterprise owns alone or jointly; another's venue is a 404. A contact reads neither
+the college's remarks (null) nor the name of a training base they may not see.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from tandem.auth.roles import Permission
 from tandem.kit.deps import DbSession, ListQuery
 from tandem.kit.i18n import get_language
 from tandem.kit.pagination import PageMeta, page_meta
-from tandem.resource import venues
+from tandem.resource import scope, venues
 from tandem.resource.kinds import Ownership, VenueKind, VenueStatus
 from tandem.resource.models import Venue
-from tandem.resource.schemas_venues import VenueCreate, VenueRead, VenueUpdate
+from tandem.resource.schemas_venues import VenueCreate, VenueRead, VenueUpdate, shows_internal
 
 Reader = Annotated[Actor, Depends(require(Permission.RESOURCE_READ))]
 Manager = Annotated[Actor, Depends(require(Permission.RESOURCE_MANAGE))]
@@ -37,9 +38,10 @@ class VenueList(BaseModel):
     meta: PageMeta
 
 
-def venue_read(venue: Venue, equipment_count: int) -> VenueRead:
+def venue_read(venue: Venue, equipment_count: int, actor: Actor) -> VenueRead:
     partnership = venue.partnership
     language = get_language()
+    base = venue.base if venue.base is not None and scope.can_see(actor, venue.base) else None
     return VenueRead(
         id=venue.id,
         college_id=venue.college_id,
@@ -56,9 +58,9 @@ def venue_read(venue: Venue, equipment_count: int) -> VenueRead:
         department_id=venue.department_id,
         department_name=venue.department.name(language) if venue.department else None,
         base_id=venue.base_id,
-        base_name=venue.base.name if venue.base else None,
+        base_name=base.name if base else None,
         status=VenueStatus(venue.status),
-        note=venue.note,
+        note=venue.note if shows_internal(actor, venue.college_id) else None,
         equipment_count=equipment_count,
         version=venue.version,
         created_at=venue.created_at,
@@ -68,7 +70,7 @@ def venue_read(venue: Venue, equipment_count: int) -> VenueRead:
 
 def _one(session: Session, actor: Actor, venue: Venue) -> VenueRead:
     counts = venues.equipment_counts(session, actor=actor, venue_ids=[venue.id])
-    return venue_read(venue, counts.get(venue.id, 0))
+    return venue_read(venue, counts.get(venue.id, 0), actor)
 
 
 @router.get(
@@ -100,7 +102,8 @@ def list_venues(
     page = venues.list_venues(session, actor=actor, params=params, filters=filters)
     counts = venues.equipment_counts(session, actor=actor, venue_ids=[v.id for v in page.items])
     return VenueList(
-        items=[venue_read(v, counts.get(v.id, 0)) for v in page.items], meta=page_meta(page)
+        items=[venue_read(v, counts.get(v.id, 0), actor) for v in page.items],
+        meta=page_meta(page),
     )
 
 

@@ -7,10 +7,11 @@ import re
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from tandem.agreement.models import Agreement
+from tandem.agreement.repository import visible_agreements
 from tandem.auth.actor import Actor
 from tandem.auth.roles import Role
 from tandem.kit.errors import AppError
@@ -152,15 +153,21 @@ def partnership_options(session: Session, actor: Actor) -> list[tuple[int, str]]
 
 
 def agreement_options(session: Session, actor: Actor) -> list[tuple[int, str]]:
-    stmt = select(Agreement.id, Agreement.title, Agreement.number)
+    """The agreements a booking may serve: those ``actor`` could open (an enterprise contact: their
+    enterprise's once the college has approved them, never a draft or one in review), of the
+    colleges whose resources they may book — and, for a contact, of the partnerships those
+    resources belong to (a booking's agreement is of the resource's college)."""
+    stmt = visible_agreements(actor)
     if actor.role == Role.ENTERPRISE_CONTACT:
-        stmt = stmt.join(Partnership, Partnership.id == Agreement.partnership_id).where(
-            Partnership.enterprise_id == actor.enterprise_id
+        partnerships = union(
+            select(Venue.partnership_id).where(scope.visible(Venue, actor)),
+            select(Equipment.partnership_id).where(scope.visible(Equipment, actor)),
         )
+        stmt = stmt.where(Agreement.partnership_id.in_(partnerships))
     elif not actor.is_platform_wide:
         stmt = stmt.where(Agreement.college_id == actor.college_id)
-    rows = session.execute(stmt.order_by(Agreement.title).limit(MAX_OPTIONS)).all()
-    return [(row.id, f"{row.title} {row.number}".strip()) for row in rows]
+    rows = session.scalars(stmt.order_by(Agreement.title, Agreement.id).limit(MAX_OPTIONS))
+    return [(a.id, f"{a.title} {a.number}".strip()) for a in rows]
 
 
 def term_options(session: Session, actor: Actor) -> list[tuple[int, str]]:

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from tandem.agreement.models import Agreement
+from tandem.agreement.repository import INTERNAL
 from tandem.auth.actor import Actor
 from tandem.auth.roles import Role
 from tandem.config import get_settings
@@ -25,7 +26,7 @@ from tandem.kit.i18n import N_, gettext
 from tandem.partner.models import Partnership
 from tandem.resource import scope
 from tandem.resource.core.calendar import OUTSIDE_LABELS, Outside, WorkingCalendar, format_hhmm
-from tandem.resource.core.occupancy import Held
+from tandem.resource.core.occupancy import Held, check
 from tandem.resource.kinds import BookingStatus, EquipmentStatus, ResourceKind, VenueStatus
 from tandem.resource.models import Booking, Equipment, Venue
 
@@ -135,7 +136,9 @@ def check_links(
     partnership_id: int | None,
 ) -> tuple[int | None, int | None]:
     """The agreement and partnership the booking serves (same college; a contact: their own
-    enterprise's). A contact's booking names their partnership even when they leave it out."""
+    enterprise's, and only agreements they may open, not drafts or those in review). The
+    agreement's partnership is the booking's: naming another is refused, leaving it out fills it
+    in. A contact's booking names their partnership even when they leave it out."""
     own_enterprise = actor.enterprise_id if actor.role == Role.ENTERPRISE_CONTACT else None
     if agreement_id is not None:
         agreement = session.get(Agreement, agreement_id)
@@ -144,7 +147,10 @@ def check_links(
             agreement is None
             or partnership is None
             or agreement.college_id != resource.college_id
-            or (own_enterprise is not None and partnership.enterprise_id != own_enterprise)
+            or (
+                own_enterprise is not None
+                and (partnership.enterprise_id != own_enterprise or agreement.status in INTERNAL)
+            )
         ):
             raise ValidationFailed.single(
                 "agreement_id",
@@ -154,6 +160,16 @@ def check_links(
             )
         if partnership_id is None:
             partnership_id = agreement.partnership_id
+        elif partnership_id != agreement.partnership_id:
+            raise ValidationFailed.single(
+                "partnership_id",
+                "other_partnership",
+                N_(
+                    "Agreement %(number)s is with another partner: choose its partnership, or "
+                    "leave the partnership out and it is filled in from the agreement."
+                ),
+                number=agreement.number or agreement.title,
+            )
     if partnership_id is not None:
         found = session.get(Partnership, partnership_id)
         if (
@@ -178,6 +194,25 @@ def check_not_past(day: date, field: str = "day") -> None:
             field,
             "in_past",
             N_("Bookings cannot be made for past days; choose today or a later day."),
+        )
+
+
+def start_has_passed(day: date, start_min: int) -> bool:
+    """Whether ``start_min`` on ``day`` is already past, on the college's wall clock."""
+    today, now = local_now()
+    return day < today or (day == today and start_min < now)
+
+
+def check_start_not_past(day: date, start_min: int) -> None:
+    """A booking for today cannot start at a time already past (as a past day cannot be
+    booked): the clock is the platform's (``settings.timezone``)."""
+    check_not_past(day)
+    if start_has_passed(day, start_min):
+        raise ValidationFailed.single(
+            "start",
+            "start_passed",
+            N_("It is already past %(start)s today; choose a later start time or another day."),
+            start=format_hhmm(start_min),
         )
 
 
@@ -292,6 +327,82 @@ def conflict_error(conflicts: Sequence[Booking], resource: Resource) -> Conflict
         name=name,
         count=len(conflicts),
     )
+
+
+# --- bookings ahead, when the resource changes -------------------------------------------------
+
+STILL_BOOKED = N_(
+    "%(name)s has %(count)s booking(s) from today on (%(first)s). Cancel or move them first; "
+    "then it can be taken out of service."
+)
+TOO_FEW_ITEMS = N_(
+    "%(count)s booking(s) of %(name)s from today on use more than %(quantity)s items at once "
+    "(%(first)s). Cancel or move them first, then lower the quantity."
+)
+SHOWN_BOOKINGS = 3  # named in the message; the count says how many there are
+
+
+def future_bookings(session: Session, resource: Resource) -> list[Booking]:
+    """The resource's bookings still to take place: booked (not cancelled), today or later."""
+    stmt = (
+        select(Booking)
+        .where(
+            on_resource(resource),
+            Booking.day >= local_today(),
+            Booking.status == BookingStatus.BOOKED,
+        )
+        .order_by(Booking.day, Booking.start_min, Booking.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def listed(found: Sequence[Booking]) -> str:
+    """The first few bookings as "day start–end “title”" (the rest as …)."""
+    text = "; ".join(
+        f"{b.day.isoformat()} {format_hhmm(b.start_min)}–{format_hhmm(b.end_min)} “{b.title}”"
+        for b in found[:SHOWN_BOOKINGS]
+    )
+    return text + ("; …" if len(found) > SHOWN_BOOKINGS else "")
+
+
+def _still_booked(message: str, code: str, field: str, **params: object) -> Conflict:
+    return Conflict(message, code=code, errors=[FieldError(field, code, message, params)], **params)
+
+
+def check_no_future_bookings(session: Session, resource: Resource) -> None:
+    """A resource is taken out of service (retired, closed, in repair) only once nothing is
+    booked on it from today on."""
+    found = future_bookings(session, resource)
+    if found:
+        raise _still_booked(
+            STILL_BOOKED,
+            "has_future_bookings",
+            "status",
+            name=resource_label(resource),
+            count=len(found),
+            first=listed(found),
+        )
+
+
+def check_booked_units(session: Session, equipment: Equipment, quantity: int) -> None:
+    """An equipment line keeps at least as many items as its bookings from today on use at
+    once (the same sweep as a new booking's check)."""
+    found = future_bookings(session, equipment)
+    over: set[int] = set()
+    for held in by_day(found).values():
+        fit = check(held, start=0, end=24 * 60, units=0, capacity=quantity)
+        over.update(h.id for h in fit.conflicts)
+    if over:
+        affected = [b for b in found if b.id in over]
+        raise _still_booked(
+            TOO_FEW_ITEMS,
+            "booked_units",
+            "quantity",
+            name=resource_label(equipment),
+            count=len(affected),
+            quantity=quantity,
+            first=listed(affected),
+        )
 
 
 # --- wall-clock times ----------------------------------------------------------------------------

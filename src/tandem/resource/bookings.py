@@ -2,9 +2,10 @@
 
 A booking is refused when the resource is not the actor's to book or not in service, when the
 units do not fit beside the bookings already made (409 naming each booking in the way), on a
-past day, and outside the working calendar unless a reason is given. Usage (used with the actual
-minutes, or a no-show; production output) is confirmed from the booking's day on, by the one
-who booked or by a manager of the resource. Flushes and audits, never commits.
+past day or (for people) today at a time already past, and outside the working calendar unless
+a reason is given. Usage (used with the actual minutes, at most those booked, or a no-show;
+production output) is confirmed from the booking's day on, by the one who booked or by a
+manager of the resource. Flushes and audits, never commits.
 """
 
 from __future__ import annotations
@@ -85,14 +86,17 @@ def create_booking(
     """Book a venue or some items of an equipment line on one day.
 
     ``allow_past`` lets a system actor (the demo, an import) record bookings of past days;
-    for people it is ignored: past days cannot be booked."""
+    for people it is ignored: past days, and today's times already past, cannot be booked."""
     resource = rules.resource_for(
         session, actor=actor, venue_id=data.venue_id, equipment_id=data.equipment_id
     )
     rules.check_may_book(actor, resource)
     rules.check_units(resource, data.units)
-    if not (allow_past and actor.is_system):
-        rules.check_not_past(data.day)
+    if actor.is_system:
+        if not allow_past:
+            rules.check_not_past(data.day)
+    else:
+        rules.check_start_not_past(data.day, data.start_min)
     agreement_id, partnership_id = rules.check_links(
         session,
         actor=actor,
@@ -227,6 +231,16 @@ def record_usage(session: Session, *, actor: Actor, booking: Booking, data: Usag
             "output_quantity",
             "output_not_production",
             N_("Output is logged only for production bookings that were used."),
+        )
+    if used and data.used_minutes is not None and data.used_minutes > booking.minutes:
+        raise ValidationFailed.single(
+            "used_minutes",
+            "over_booked",
+            N_(
+                "Used minutes cannot exceed the %(minutes)s minutes booked; record longer use "
+                "as a booking of its own."
+            ),
+            minutes=booking.minutes,
         )
     before = audit.snapshot(booking, USAGE_FIELDS)
     booking.usage = data.usage.value

@@ -4,7 +4,9 @@ and deleting a line. Flushes and audits, never commits.
 Scope comes from :mod:`tandem.resource.scope`: a college's staff see its own register, an
 enterprise contact the lines its enterprise owns alone or jointly. The cooperation office changes
 any line of its college; a department coordinator only their own department's (and adds lines
-only to it). A line with bookings is never deleted — it is retired, so its history stays.
+only to it). A line with bookings is never deleted — it is retired, so its history stays; it is
+retired or sent for repair, or given fewer items than it has booked at once, only once the
+bookings from today on that it would break are cancelled or moved.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from tandem.kit.errors import Conflict, FieldError, NotFound, PermissionDenied, 
 from tandem.kit.i18n import N_
 from tandem.kit.pagination import ListParams, Page, apply_sort, like_pattern, paginate
 from tandem.partner.models import Partnership
+from tandem.resource import booking_rules as rules
 from tandem.resource import scope
-from tandem.resource.kinds import Acquisition, Ownership
+from tandem.resource.kinds import Acquisition, EquipmentStatus, Ownership
 from tandem.resource.models import Booking, BookingSeries, Equipment, Venue
 from tandem.resource.schemas_equipment import (
     HUNDRED,
@@ -112,6 +115,7 @@ HAS_BOOKINGS = N_(
     "%(tag)s has %(count)s booking(s), so deleting it would lose their history. Retire it "
     "instead: set its status to Retired."
 )
+OUT_OF_SERVICE = frozenset({EquipmentStatus.MAINTENANCE, EquipmentStatus.RETIRED})
 COLLEGE_NEEDED = N_("Choose the college whose register the equipment joins: give its college_id.")
 
 
@@ -314,6 +318,16 @@ def _references(
             )
 
 
+def _check_bookings_ahead(session: Session, equipment: Equipment, values: dict[str, Any]) -> None:
+    """The bookings from today on stay possible: the line is not taken out of service under
+    them, nor left with fewer items than they use at once."""
+    status = values["status"]
+    if status != equipment.status and status in OUT_OF_SERVICE:
+        rules.check_no_future_bookings(session, equipment)
+    if values["quantity"] < equipment.quantity:
+        rules.check_booked_units(session, equipment, values["quantity"])
+
+
 def _acquisition(values: dict[str, Any], errors: list[FieldError]) -> None:
     if values["acquisition"] != Acquisition.LENT:
         return
@@ -442,6 +456,7 @@ def update_equipment(
     )
     if all(values[name] == getattr(equipment, name) for name in EQUIPMENT_FIELDS):
         return equipment  # nothing changes: no new version, no audit entry
+    _check_bookings_ahead(session, equipment, values)
     for name, value in values.items():
         setattr(equipment, name, value)
     session.flush()

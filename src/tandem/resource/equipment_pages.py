@@ -1,5 +1,7 @@
 """Helpers for the equipment pages: the list's query-string filters (the same for the page and
-its export), the form ↔ schema mapping, select options, labels and error placement."""
+its export), the form ↔ schema mapping, select options, labels and error placement, and what of
+a line a reader is shown (an enterprise contact: not the college's remarks, nor a venue they may
+not see, nor an agreement they could not open)."""
 
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ from tandem.resource.kinds import (
     Ownership,
 )
 from tandem.resource.models import Equipment, TrainingBase, Venue
+from tandem.resource.schemas_venues import shown_agreement, shows_internal
 
 Options = list[tuple[int | str, str]]
 TEXT_FIELDS = ("asset_tag", "name", "model", "maker", "category", "note")
@@ -306,4 +309,19 @@ def rights(actor: Actor, equipment: Equipment) -> dict[str, bool]:
         "can_manage": manage,
         "can_book": scope.can_book(actor, equipment) and scope.is_bookable(equipment),
         "can_read_utilisation": actor.can(Permission.RESOURCE_READ),
+    }
+
+
+def shown_venue(actor: Actor, equipment: Equipment) -> Venue | None:
+    """The venue the line is placed in, when ``actor`` may see that venue."""
+    venue = equipment.venue
+    return venue if venue is not None and scope.can_see(actor, venue) else None
+
+
+def disclosed(actor: Actor, equipment: Equipment) -> dict[str, Any]:
+    """What the line's page names besides the line itself, as far as the actor may know it."""
+    return {
+        "venue": shown_venue(actor, equipment),
+        "agreement": shown_agreement(actor, equipment.agreement),
+        "show_internal": shows_internal(actor, equipment.college_id),
     }

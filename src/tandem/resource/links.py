@@ -8,7 +8,9 @@ Terms that name places: mode 1 ``venue`` and mode 7 ``simulated_site`` (a venue)
 
 Rights: whoever may read the agreement reads its links (the records they may see); linking and
 unlinking take the right to manage the agreement (the office; a coordinator, their department's)
-and sight of the record. Flushes and audits, never commits.
+and sight of the record; linking or unlinking an equipment line also takes the right to change
+that line (as editing it would). A line lent under an agreement keeps one. Flushes and audits,
+never commits.
 """
 
 from __future__ import annotations
@@ -31,9 +33,9 @@ from tandem.auth.actor import Actor
 from tandem.auth.roles import Role
 from tandem.kit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tandem.kit.i18n import N_
-from tandem.resource.kinds import BaseStatus, Ownership, VenueStatus
+from tandem.resource.kinds import Acquisition, BaseStatus, Ownership, VenueStatus
 from tandem.resource.models import AgreementResource, Equipment, TrainingBase, Venue
-from tandem.resource.scope import can_see, get_visible, visible
+from tandem.resource.scope import can_manage, can_see, get_visible, visible
 
 # term key -> (mode, term name, the record it names)
 PLACE_TERMS: dict[str, tuple[int, str, type[Venue] | type[TrainingBase]]] = {
@@ -390,12 +392,26 @@ def _audit_equipment(
     )
 
 
+def _require_line(actor: Actor, line: Equipment) -> None:
+    """Changing the line's agreement is an edit of the line: the same right as editing it."""
+    if not can_manage(actor, line):
+        raise PermissionDenied(
+            N_(
+                "Only those who manage equipment %(tag)s (the cooperation office, or its "
+                "department's coordinator) may link it to an agreement or unlink it."
+            ),
+            code="not_line_manager",
+            tag=line.asset_tag,
+        )
+
+
 def link_equipment(
     session: Session, *, actor: Actor, agreement: Agreement, equipment_id: int
 ) -> Equipment:
     """Record that the agreement brought (or covers) this equipment line."""
     _require_change(actor, agreement)
     line = get_visible(session, Equipment, actor=actor, record_id=equipment_id)
+    _require_line(actor, line)
     if line.college_id != agreement.college_id:
         raise ValidationFailed.single(
             "equipment_id",
@@ -435,6 +451,17 @@ def unlink_equipment(
         raise Conflict(
             N_("Equipment %(tag)s is not linked to this agreement."),
             code="not_linked",
+            tag=line.asset_tag,
+        )
+    _require_line(actor, line)
+    if line.acquisition == Acquisition.LENT:
+        raise Conflict(
+            N_(
+                "Equipment %(tag)s was lent by the enterprise, so it cannot be left without an "
+                "agreement. Edit the line in the register first: change how it came (e.g. "
+                "donated or purchased), or choose the other agreement it is lent under."
+            ),
+            code="lent_needs_agreement",
             tag=line.asset_tag,
         )
     line.agreement_id = None

@@ -19,7 +19,9 @@ from tandem.auth.actor import Actor
 from tandem.kit.dates import local_today
 from tandem.kit.errors import NotFound, ValidationFailed
 from tandem.kit.i18n import N_
+from tandem.resource import booking_rules
 from tandem.resource.equipment import require_manage
+from tandem.resource.kinds import EquipmentStatus
 from tandem.resource.models import Equipment, MaintenanceRecord
 from tandem.resource.schemas_equipment import MaintenanceCreate
 
@@ -67,6 +69,10 @@ def add_record(
     session: Session, *, actor: Actor, equipment: Equipment, data: MaintenanceCreate
 ) -> MaintenanceRecord:
     require_manage(actor, equipment)
+    if data.set_status in (EquipmentStatus.MAINTENANCE, EquipmentStatus.RETIRED) and (
+        data.set_status != equipment.status
+    ):
+        booking_rules.check_no_future_bookings(session, equipment)  # before anything is written
     if data.done_on > local_today():
         raise ValidationFailed.single(
             "done_on", "in_future", DONE_IN_FUTURE, date=data.done_on.isoformat()

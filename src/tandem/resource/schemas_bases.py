@@ -137,7 +137,9 @@ class BaseRead(BaseModel):
     partnership_id: int | None
     enterprise_id: int | None
     enterprise_name: str | None = Field(description="The host (or the enterprise on campus).")
-    agreement_id: int | None
+    agreement_id: int | None = Field(
+        description="The agreement the base rests on: null when the reader could not open it."
+    )
     agreement_title: str | None
     department_id: int | None
     department_name: str | None
@@ -148,10 +150,14 @@ class BaseRead(BaseModel):
     projects: str
     lodging: bool
     intern_subsidy_cny: Decimal | None
-    college_funding_per_student_cny: Decimal | None
+    college_funding_per_student_cny: Decimal | None = Field(
+        description="The college's own figure: null for enterprise contacts."
+    )
     majors: list[MajorRef]
     status: BaseStatus
-    note: str
+    note: str | None = Field(
+        description="The college's internal remarks: null for enterprise contacts."
+    )
     venue_count: int
     equipment_value_cny: Decimal = Field(
         description="Value of the equipment (not retired) in the base's venues."

@@ -153,7 +153,10 @@ class UsageUpdate(BaseModel):
 
     usage: Literal[UsageStatus.USED, UsageStatus.NO_SHOW]
     used_minutes: int | None = Field(
-        default=None, ge=1, le=1440, description="Actual minutes (default: as booked)."
+        default=None,
+        ge=1,
+        le=1440,
+        description="Actual minutes, at most those booked (default: as booked).",
     )
     output_quantity: int | None = Field(
         default=None, ge=0, le=100_000_000, description="Production output (pieces)."

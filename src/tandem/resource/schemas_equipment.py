@@ -117,12 +117,16 @@ class EquipmentRead(BaseModel):
     value_cny: Decimal | None
     acquired_on: date | None
     venue_id: int | None
-    venue_code: str | None
-    agreement_id: int | None
+    venue_code: str | None = Field(description="Null when the reader may not see the venue.")
+    agreement_id: int | None = Field(
+        description="The agreement behind the line: null when the reader could not open it."
+    )
     department_id: int | None
     status: EquipmentStatus
     teaching_hour_value_cny: Decimal | None
-    note: str
+    note: str | None = Field(
+        description="The college's internal remarks: null for enterprise contacts."
+    )
     version: int
     created_at: datetime
     updated_at: datetime

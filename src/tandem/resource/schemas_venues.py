@@ -1,7 +1,12 @@
-"""Input and output shapes for venues (shared by the API and the pages).
+"""Input and output shapes for venues (shared by the API and the pages), and what of a register
+entry (venue, training base, equipment line) a reader is shown.
 
 A venue's code is unique within its college; it is trimmed, full-width characters are made
 half-width and letters upper-cased, so "b2-101 " and "Ｂ２-101" are the same room.
+
+The college's internal remarks (``note``) and a base's funding per student are the college's own:
+never shown to an enterprise contact. A linked agreement is named only to a reader who could open
+it (a contact: their enterprise's, once the college has approved it).
 """
 
 from __future__ import annotations
@@ -13,6 +18,10 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from tandem.agreement.models import Agreement
+from tandem.agreement.repository import INTERNAL
+from tandem.auth.actor import Actor
+from tandem.auth.roles import Permission, Role
 from tandem.college.schemas import Text, tidy
 from tandem.kit.i18n import N_
 from tandem.kit.validation import invalid
@@ -121,8 +130,38 @@ class VenueRead(BaseModel):
     base_id: int | None
     base_name: str | None
     status: VenueStatus
-    note: str
+    note: str | None = Field(
+        description="The college's internal remarks: null for enterprise contacts."
+    )
     equipment_count: int = Field(description="Equipment lines placed in the venue.")
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+# --- what a reader is shown ----------------------------------------------------------------------
+
+
+def shows_internal(actor: Actor, college_id: int) -> bool:
+    """Whether ``actor`` reads the college's internal remarks on its register (and a base's
+    funding per student): the college itself and platform administration, never enterprises."""
+    if actor.role == Role.ENTERPRISE_CONTACT:
+        return False
+    return actor.is_platform_wide or actor.college_id == college_id
+
+
+def shown_agreement(actor: Actor, agreement: Agreement | None) -> Agreement | None:
+    """A linked agreement, when ``actor`` could open it (as the agreement module scopes it: an
+    enterprise contact only their enterprise's, never one still inside the college)."""
+    if agreement is None or actor.is_platform_wide:
+        return agreement
+    if actor.role == Role.ENTERPRISE_CONTACT:
+        own = (
+            actor.enterprise_id is not None
+            and agreement.status not in INTERNAL
+            and agreement.partnership.enterprise_id == actor.enterprise_id
+        )
+        return agreement if own else None
+    if actor.college_id == agreement.college_id and actor.can(Permission.AGREEMENT_READ):
+        return agreement
+    return None

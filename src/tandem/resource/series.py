@@ -22,7 +22,7 @@ from tandem.kit.errors import Conflict, FieldError, ValidationFailed
 from tandem.kit.i18n import N_
 from tandem.resource import booking_rules as rules
 from tandem.resource import bookings, workcal
-from tandem.resource.core.calendar import Outside
+from tandem.resource.core.calendar import Outside, format_hhmm
 from tandem.resource.core.occupancy import check
 from tandem.resource.core.recurrence import weekly_days
 from tandem.resource.kinds import BookingStatus, UsageStatus
@@ -125,6 +125,9 @@ def create_series(
     first, last = _dates(
         session, data, resource.college_id, allow_past=allow_past and actor.is_system
     )
+    late = not actor.is_system and rules.start_has_passed(first, data.start_min)
+    if late and data.first_day is None:
+        first += timedelta(days=1)  # a term's series starts today only if today's time is ahead
     calendar = workcal.load_calendar(session, college_id=resource.college_id)
     pattern = weekly_days(
         data.weekdays,
@@ -133,6 +136,20 @@ def create_series(
         exceptions=data.skipped_days,
         calendar=calendar if data.skip_non_working_days else None,
     )
+    if (
+        not actor.is_system
+        and pattern.days
+        and rules.start_has_passed(pattern.days[0], data.start_min)
+    ):
+        raise ValidationFailed.single(
+            "first_day",
+            "start_passed",
+            N_(
+                "The first occurrence would be today at %(start)s, which has already passed; "
+                "start the series tomorrow or later, or leave today out as an exception."
+            ),
+            start=format_hhmm(data.start_min),
+        )
     if not pattern.days:
         raise ValidationFailed.single(
             "weekdays",
@@ -322,8 +339,10 @@ def cancel_from(
     from_day: date | None,
     reason: str,
 ) -> list[Booking]:
-    """Cancel the occurrences from ``from_day`` (default today) on; past ones stay. The series
-    then ends the day before (or is cancelled, when nothing of it is left)."""
+    """Cancel the occurrences from ``from_day`` (default today) on; past ones stay, and so do
+    those already confirmed (used or a no-show). The series then ends the day before, or on its
+    last occurrence still booked when that is later; it is cancelled when nothing of it is
+    left booked."""
     resource = _resource(session, series)
     bookings.check_may_change(actor, series, resource)
     today = local_today()
@@ -336,18 +355,18 @@ def cancel_from(
         )
     if series.status == BookingStatus.CANCELLED:
         raise Conflict(N_("This series has already been cancelled."), code="already_cancelled")
-    cancelled = [
-        b
-        for b in occurrences(session, series)
-        if b.day >= start and b.status == BookingStatus.BOOKED and b.usage == UsageStatus.PENDING
-    ]
+    booked = [b for b in occurrences(session, series) if b.status == BookingStatus.BOOKED]
+    cancelled = [b for b in booked if b.day >= start and b.usage == UsageStatus.PENDING]
     for booking in cancelled:
         bookings.cancel_row(session, actor=actor, booking=booking, reason=reason)
+    gone = {b.id for b in cancelled}
+    kept = [b.day for b in booked if b.id not in gone]  # before ``start``, or confirmed
     before = audit.snapshot(series, ("last_day", "status"))
-    if start <= series.first_day:
+    if not kept:
         series.status = BookingStatus.CANCELLED.value
     else:
-        series.last_day = min(series.last_day, start - timedelta(days=1))
+        ends = max(start - timedelta(days=1), *kept)
+        series.last_day = max(series.first_day, min(series.last_day, ends))
     session.flush()
     audit.record(
         session,

@@ -187,7 +187,7 @@ def utilisation(
     resources = load_resources(session, actor=actor, college_id=college.id, selection=selection)
     usage = usage_rows(session, actor=actor, college_id=college.id, selection=selection)
     labels = group_labels(
-        session, college_id=college.id, grouping=selection.group, language=language
+        session, college_id=college.id, grouping=selection.group, language=language, actor=actor
     )
     report = build_report(
         resources,

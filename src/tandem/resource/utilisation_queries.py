@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import (
@@ -19,6 +20,7 @@ from sqlalchemy import (
     false,
     func,
     null,
+    or_,
     select,
     true,
     union_all,
@@ -29,6 +31,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from tandem.auth.actor import Actor
+from tandem.auth.roles import Role
 from tandem.college.models import Department
 from tandem.partner.models import Enterprise, Partnership
 from tandem.resource import scope
@@ -232,7 +235,8 @@ def _booking_condition(actor: Actor, college_id: int, sel: Selection) -> ColumnE
 def load_resources(
     session: Session, *, actor: Actor, college_id: int, selection: Selection
 ) -> list[ResourceInfo]:
-    """The selection's venues and equipment lines as the core needs them (plain rows)."""
+    """The selection's venues and equipment lines as the core needs them (plain rows); a venue
+    or base the actor may not see is left out of them (see :func:`_masked`)."""
     # Aliases: scope.visible() has a subquery on the partnership table that must not
     # correlate with the join that names the owner.
     owning = aliased(Partnership)
@@ -272,6 +276,9 @@ def load_resources(
         .outerjoin(owner, owner.id == owning.enterprise_id)
         .where(_equipment_condition(actor, college_id, selection))
     ).all()
+    seen = _seen_places(session, actor=actor, college_id=college_id)
+    venue_rows = [_masked(row, seen) for row in venue_rows]
+    equipment_rows = [_masked(row, seen) for row in equipment_rows]
     resources = [
         ResourceInfo(
             kind=ResourceKind.VENUE,
@@ -304,6 +311,45 @@ def load_resources(
         for row in equipment_rows
     ]
     return resources
+
+
+@dataclass(frozen=True)
+class SeenPlaces:
+    """The college's venues and training bases a reader from outside it may see."""
+
+    venues: frozenset[int]
+    bases: frozenset[int]
+
+
+def _seen_places(session: Session, *, actor: Actor, college_id: int) -> SeenPlaces | None:
+    """None when ``actor`` sees every venue and base of the college (its staff, platform
+    administration); else those they may see (an enterprise contact: their enterprise's)."""
+    if actor.is_platform_wide or (
+        actor.role != Role.ENTERPRISE_CONTACT and actor.college_id == college_id
+    ):
+        return None
+    venues = session.scalars(
+        select(Venue.id).where(Venue.college_id == college_id, scope.visible(Venue, actor))
+    )
+    bases = session.scalars(
+        select(TrainingBase.id).where(
+            TrainingBase.college_id == college_id, scope.visible(TrainingBase, actor)
+        )
+    )
+    return SeenPlaces(frozenset(venues), frozenset(bases))
+
+
+def _masked(row: Any, seen: SeenPlaces | None) -> Any:
+    """A loaded row without the venue or base the reader may not see: a resource of theirs in
+    the college's venue or base is grouped as in none, never under a name they may not know."""
+    if seen is None:
+        return row
+    values = row._asdict()
+    if values.get("venue_id") is not None and values["venue_id"] not in seen.venues:
+        values["venue_id"] = None
+    if values["base_id"] is not None and values["base_id"] not in seen.bases:
+        values["base_id"] = None
+    return SimpleNamespace(**values)
 
 
 @dataclass(frozen=True)
@@ -380,20 +426,41 @@ def _as_date(value: Any) -> date:
 
 
 def group_labels(
-    session: Session, *, college_id: int, grouping: Grouping, language: str
+    session: Session,
+    *,
+    college_id: int,
+    grouping: Grouping,
+    language: str,
+    actor: Actor | None = None,
 ) -> dict[int, str]:
-    """Names of the departments, bases or venues the groups stand for."""
+    """Names of the departments, bases or venues the groups stand for. With ``actor``, only
+    those the actor may know of: the venues and bases they may see, and the departments their
+    visible venues and equipment belong to (:func:`load_resources` never groups a resource under
+    a venue or base its reader may not see)."""
     if grouping == "department":
-        departments = session.scalars(select(Department).where(Department.college_id == college_id))
-        return {d.id: d.name(language) for d in departments}
+        stmt = select(Department).where(Department.college_id == college_id)
+        if actor is not None:
+            stmt = stmt.where(
+                or_(
+                    Department.id.in_(
+                        select(Venue.department_id).where(scope.visible(Venue, actor))
+                    ),
+                    Department.id.in_(
+                        select(Equipment.department_id).where(scope.visible(Equipment, actor))
+                    ),
+                )
+            )
+        return {d.id: d.name(language) for d in session.scalars(stmt)}
     if grouping == "base":
-        rows = session.execute(
-            select(TrainingBase.id, TrainingBase.name).where(TrainingBase.college_id == college_id)
+        bases = select(TrainingBase.id, TrainingBase.name).where(
+            TrainingBase.college_id == college_id
         )
-        return {row.id: row.name for row in rows}
+        if actor is not None:
+            bases = bases.where(scope.visible(TrainingBase, actor))
+        return {row.id: row.name for row in session.execute(bases)}
     if grouping == "venue":
-        rows = session.execute(
-            select(Venue.id, Venue.code, Venue.name).where(Venue.college_id == college_id)
-        )
-        return {row.id: f"{row.name} ({row.code})" for row in rows}
+        venues = select(Venue.id, Venue.code, Venue.name).where(Venue.college_id == college_id)
+        if actor is not None:
+            venues = venues.where(scope.visible(Venue, actor))
+        return {row.id: f"{row.name} ({row.code})" for row in session.execute(venues)}
     return {}

@@ -3,7 +3,8 @@
 Every read goes through :mod:`tandem.resource.scope` (another college's venue is a 404); the
 cooperation office manages its college's venues, a department coordinator those of their
 department. Writes flush and audit, never commit. A venue with bookings, equipment or agreement
-links is never deleted (its history would go with it): it is closed instead.
+links is never deleted (its history would go with it): it is closed instead — once the bookings
+from today on are cancelled or moved (as before putting it under maintenance).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from tandem.kit.errors import Conflict, FieldError, PermissionDenied, Validation
 from tandem.kit.i18n import N_
 from tandem.kit.pagination import ListParams, Page, apply_sort, like_pattern, paginate
 from tandem.partner.models import Partnership
+from tandem.resource import booking_rules as rules
 from tandem.resource import scope
-from tandem.resource.kinds import Ownership
+from tandem.resource.kinds import Ownership, VenueStatus
 from tandem.resource.models import (
     AgreementResource,
     Booking,
@@ -340,6 +342,8 @@ def update_venue(session: Session, *, actor: Actor, venue: Venue, data: VenueUpd
     merged = {name: getattr(venue, name) for name in VENUE_FIELDS} | changes
     check_rights(actor, college_id=venue.college_id, department_id=merged["department_id"])
     _check(session, venue.college_id, merged, venue.id)
+    if merged["status"] != venue.status and merged["status"] != VenueStatus.ACTIVE:
+        rules.check_no_future_bookings(session, venue)  # closed or in repair: none ahead
     before = audit.snapshot(venue, VENUE_FIELDS)
     for name, value in changes.items():
         setattr(venue, name, value)

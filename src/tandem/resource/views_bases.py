@@ -1,6 +1,9 @@
 """Training-base pages: the list (search, filters, pages), the authorities' table of bases as
 Excel, adding a base, the base with its venues and the equipment in them grouped by owner,
-editing, and deleting with a confirmation (refused while venues belong to the base)."""
+editing, and deleting with a confirmation (refused while venues belong to the base).
+
+An enterprise contact sees neither the college's remarks nor its funding per student (on the
+page or in the export), nor an agreement they could not open."""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from tandem.resource.api_venues import Manager, Reader
 from tandem.resource.kinds import BASE_KIND_LABELS, BASE_STATUS_LABELS
 from tandem.resource.models import TrainingBase, Venue
 from tandem.resource.schemas_bases import BaseCreate, BaseUpdate
+from tandem.resource.schemas_venues import shown_agreement, shows_internal
 from tandem.resource.venue_base_pages import (
     CHECKED,
     BaseListFilter,
@@ -164,12 +168,17 @@ def _fields(actor: Actor, colleges: dict[int, str]) -> Sequence[Field[Any]]:
             "Intern subsidy (CNY per month)",
             lambda r: r[0].intern_subsidy_cny,
         ),
-        field(
-            "college_funding_per_student_cny",
-            "学校生均经费（元）",
-            "College funding per student (CNY)",
-            lambda r: r[0].college_funding_per_student_cny,
-        ),
+    ]
+    if actor.role != Role.ENTERPRISE_CONTACT:  # the college's own figure: never for an enterprise
+        fields.append(
+            field(
+                "college_funding_per_student_cny",
+                "学校生均经费（元）",
+                "College funding per student (CNY)",
+                lambda r: r[0].college_funding_per_student_cny,
+            )
+        )
+    fields += [
         field("workstations", "工位数", "Workstations", lambda r: r[0].workstations),
         field("venues", "场地", "Venues", lambda r: r[2] or None),
         field(
@@ -292,6 +301,8 @@ def base_detail(base_id: int, request: Request, session: DbSession, actor: Reade
             "stats": stats,
             "equipment_total": sum((g.total for g in groups), Decimal(0)),
             "can_manage": scope.can_manage(actor, base),
+            "agreement": shown_agreement(actor, base.agreement),
+            "show_internal": shows_internal(actor, base.college_id),
             **choices(),
         },
     )

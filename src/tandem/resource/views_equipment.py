@@ -30,6 +30,7 @@ from tandem.resource.equipment_pages import (
     ListFilter,
     choices,
     college_options,
+    disclosed,
     form_errors,
     form_options,
     form_values,
@@ -38,6 +39,7 @@ from tandem.resource.equipment_pages import (
     payload,
     rights,
     shown_filters,
+    shown_venue,
 )
 from tandem.resource.kinds import EquipmentStatus, Ownership
 from tandem.resource.models import Equipment
@@ -80,6 +82,7 @@ def equipment_list(
             "totals": service.totals(session, actor=actor, q=params.q, filters=filters),
             "categories": service.categories(session, actor=actor),
             "can_add": actor.can(Permission.RESOURCE_MANAGE),
+            "venue_of": lambda line: shown_venue(actor, line),
             **list_options(session, actor),
             **choices(),
         },
@@ -91,10 +94,15 @@ def equipment_list(
 def equipment_export(
     session: DbSession, actor: Reader, params: ListQuery, filters: ListFilter
 ) -> Response:
-    """Every matching line under the import's own headers, so the file imports again as is."""
+    """Every matching line under the import's own headers, so the file imports again as is (an
+    enterprise contact's file has no remarks column: they are the college's own)."""
     stmt = service.equipment_query(actor=actor, params=params, filters=filters)
-    fields = [export.Field(column, itemgetter(i)) for i, column in enumerate(EQUIPMENT_COLUMNS)]
-    rows = (export_cells(e) for e in export.stream(session, stmt))
+    fields = [
+        export.Field(column, itemgetter(i))
+        for i, column in enumerate(EQUIPMENT_COLUMNS)
+        if column.key != "note" or actor.role != Role.ENTERPRISE_CONTACT
+    ]
+    rows = (export_cells(e, actor=actor) for e in export.stream(session, stmt))
     return export.xlsx_response(fields, rows, stem="equipment", title=N_("Equipment"))
 
 
@@ -228,6 +236,7 @@ def _detail(
             "today": today.isoformat(),
             "booked": service.booking_count(session, equipment),
             **rights(actor, equipment),
+            **disclosed(actor, equipment),
             **choices(),
         },
         status_code=status_code,

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, Row, case, false, or_, select
 from sqlalchemy.orm import Session
 
 from tandem.agreement import repository
@@ -25,6 +25,7 @@ from tandem.kit.deps import DbSession
 from tandem.kit.errors import AppError, ValidationFailed
 from tandem.kit.forms import read_form
 from tandem.kit.i18n import N_, gettext
+from tandem.kit.pagination import like_pattern
 from tandem.kit.web import flash, verify_csrf
 from tandem.resource import links
 from tandem.resource.kinds import (
@@ -40,7 +41,9 @@ from tandem.resource.models import Equipment, TrainingBase, Venue
 from tandem.resource.scope import visible
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
-MAX_EQUIPMENT_OPTIONS = 40
+MAX_EQUIPMENT_OPTIONS = 40  # shown in the list (any other line is linked by its asset tag)
+MAX_EQUIPMENT_CANDIDATES = 200  # read from the database and scored
+MAX_TERM_PIECES = 60  # pairs of characters of the equipment terms matched in SQL
 Place = TypeVar("Place", Venue, TrainingBase)
 
 
@@ -87,13 +90,45 @@ def _place_options(
     return options
 
 
+def _matches_terms(texts: list[str]) -> ColumnElement[bool]:
+    """Lines whose name or category shares a pair of characters with an equipment term (every
+    line :func:`links.similarity` scores above 0, up to case and full-width forms), in SQL."""
+    pieces: set[str] = set()
+    for text in texts:
+        normal = links.norm(text)
+        pieces |= {normal[i : i + 2] for i in range(len(normal) - 1)} or {normal}
+    patterns = sorted(p for p in pieces if p)[:MAX_TERM_PIECES]
+    if not patterns:
+        return false()
+    return or_(
+        *(
+            column.ilike(like_pattern(piece), escape="\\")
+            for piece in patterns
+            for column in (Equipment.name, Equipment.category)
+        )
+    )
+
+
 def _equipment_options(
     session: Session, actor: Actor, agreement: Agreement
 ) -> list[tuple[int, str]]:
-    """Lines that could be linked: not linked yet, the college's own or this partner's, the
-    ones that fit the equipment terms (and the partner's) first."""
+    """Lines that could be linked: not linked yet, not retired, the college's own or this
+    partner's (alone or jointly); the ones that fit the equipment terms (and the partner's)
+    first. The database filters and ranks roughly (the partner's, then those sharing
+    characters with the terms) and returns at most MAX_EQUIPMENT_CANDIDATES; only those are
+    scored by similarity here."""
+    texts = [text for _, text in links.equipment_terms(agreement)]
+    own = case((Equipment.partnership_id == agreement.partnership_id, 0), else_=1)
+    named = case((_matches_terms(texts), 0), else_=1)
     stmt = (
-        select(Equipment)
+        select(
+            Equipment.id,
+            Equipment.asset_tag,
+            Equipment.name,
+            Equipment.category,
+            Equipment.quantity,
+            Equipment.partnership_id,
+        )
         .where(
             Equipment.college_id == agreement.college_id,
             Equipment.agreement_id.is_(None),
@@ -104,23 +139,24 @@ def _equipment_options(
             ),
             visible(Equipment, actor),
         )
-        .order_by(Equipment.name, Equipment.id)
+        .order_by(own, named, Equipment.name, Equipment.id)
+        .limit(MAX_EQUIPMENT_CANDIDATES)
     )
-    texts = [text for _, text in links.equipment_terms(agreement)]
+    rows = list(session.execute(stmt))
 
-    def fit(line: Equipment) -> float:
-        own = 1.0 if line.partnership_id == agreement.partnership_id else 0.0
-        named = max(
+    def fit(row: Row[int, str, str, str, int, int | None]) -> float:
+        mine = 1.0 if row.partnership_id == agreement.partnership_id else 0.0
+        score = max(
             (
-                max(links.similarity(text, line.name), links.similarity(text, line.category))
+                max(links.similarity(text, row.name), links.similarity(text, row.category))
                 for text in texts
             ),
             default=0.0,
         )
-        return own + named
+        return mine + score
 
-    lines = sorted(session.scalars(stmt), key=lambda e: -fit(e))[:MAX_EQUIPMENT_OPTIONS]
-    return [(e.id, f"{e.asset_tag} · {e.name} ×{e.quantity}") for e in lines]
+    best = sorted(rows, key=lambda r: -fit(r))[:MAX_EQUIPMENT_OPTIONS]  # stable: by name
+    return [(r.id, f"{r.asset_tag} · {r.name} ×{r.quantity}") for r in best]
 
 
 def resources_context(session: Session, actor: Actor, agreement: Agreement) -> dict[str, Any]:

@@ -1,6 +1,9 @@
 """Venue pages: the list (search, filters in the query string, pages, Excel export), adding a
 venue, the venue with the equipment placed in it, editing, and deleting with a confirmation
-(refused, with the reason, while bookings, equipment or agreements refer to it)."""
+(refused, with the reason, while bookings, equipment or agreements refer to it).
+
+An enterprise contact sees neither the college's remarks (on the page or in the export) nor the
+name of a training base they may not see."""
 
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ from tandem.resource import scope, venues
 from tandem.resource.api_venues import Manager, Reader
 from tandem.resource.kinds import OWNERSHIP_LABELS, VENUE_LABELS, VENUE_STATUS_LABELS
 from tandem.resource.models import Venue
-from tandem.resource.schemas_venues import VenueCreate, VenueUpdate
+from tandem.resource.schemas_venues import VenueCreate, VenueUpdate, shows_internal
 from tandem.resource.venue_base_pages import (
     VenueListFilter,
     base_options,
@@ -86,12 +89,19 @@ def venue_list(
             "params": params,
             "filters": shown(filters),
             "counts": counts,
+            "base_of": lambda venue: _base_name(actor, venue),
             "can_create": may_create(actor),
             **filter_options(session, actor),
             **choices(),
         },
         block="results",
     )
+
+
+def _base_name(actor: Actor, venue: Venue) -> str | None:
+    """The name of the venue's training base, when ``actor`` may see the base."""
+    base = venue.base
+    return base.name if base is not None and scope.can_see(actor, base) else None
 
 
 Row = tuple[Venue, int, str]  # the venue, its equipment lines, its college's code
@@ -127,12 +137,15 @@ def _fields(actor: Actor) -> Sequence[Field[Any]]:
             "Department",
             lambda r: r[0].department.name(language) if r[0].department else None,
         ),
-        field("base", "实训基地", "Training base", lambda r: r[0].base.name if r[0].base else None),
+        field("base", "实训基地", "Training base", lambda r: _base_name(actor, r[0])),
         field("status", "状态", "Status", lambda r: label(VENUE_STATUS_LABELS, r[0].status)),
         field("equipment", "设备（条）", "Equipment lines", lambda r: r[1]),
-        field("note", "备注", "Remarks", lambda r: export.text(r[0].note)),
-        field("updated_at", "最近修改", "Last changed", lambda r: local_time(r[0].updated_at)),
     ]
+    if actor.role != Role.ENTERPRISE_CONTACT:  # the college's remarks: never for an enterprise
+        fields.append(field("note", "备注", "Remarks", lambda r: export.text(r[0].note)))
+    fields.append(
+        field("updated_at", "最近修改", "Last changed", lambda r: local_time(r[0].updated_at))
+    )
     return fields
 
 
@@ -223,6 +236,7 @@ def venue_detail(venue_id: int, request: Request, session: DbSession, actor: Rea
             "base": base,
             "equipment": equipment,
             "can_manage": scope.can_manage(actor, venue),
+            "show_internal": shows_internal(actor, venue.college_id),
             **choices(),
         },
     )

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query, Request
 from tandem.auth.deps import CurrentActor
 from tandem.compliance.evaluator import check_all, show
 from tandem.compliance.facts import MalformedFacts
-from tandem.compliance.ruleset import DEFAULT_RULESET, RuleSetError, available, load_ruleset
+from tandem.compliance.ruleset import DEFAULT_RULESET, available, load_ruleset
 from tandem.kit.errors import ValidationFailed
 from tandem.kit.i18n import N_, get_language
 
@@ -76,8 +76,6 @@ async def check_facts(
         raise ValidationFailed.single(
             error.path or "body", "malformed_facts", error.reason, **error.params
         ) from None
-    except RuleSetError as error:  # a broken built-in rule set is a bug, not the caller's
-        raise RuntimeError(str(error)) from error
 
 
 @router.get("/rulesets")

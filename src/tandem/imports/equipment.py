@@ -34,7 +34,7 @@ from tandem.resource import scope
 from tandem.resource.kinds import ACQUISITION_LABELS, EQUIPMENT_STATUS_LABELS, OWNERSHIP_LABELS
 from tandem.resource.models import Equipment, Venue
 from tandem.resource.schemas_equipment import EquipmentCreate, EquipmentUpdate
-from tandem.resource.schemas_venues import shown_agreement, shows_internal
+from tandem.resource.scope import shown_agreement, shows_internal
 
 from .columns import fold
 from .columns_equipment import EQUIPMENT_COLUMNS

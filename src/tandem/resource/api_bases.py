@@ -24,7 +24,7 @@ from tandem.resource.api_venues import Manager, Reader
 from tandem.resource.kinds import BaseKind, BaseStatus
 from tandem.resource.models import TrainingBase
 from tandem.resource.schemas_bases import BaseCreate, BaseRead, BaseUpdate, MajorRef
-from tandem.resource.schemas_venues import shown_agreement, shows_internal
+from tandem.resource.scope import shown_agreement, shows_internal
 
 router = APIRouter(prefix="/api/v1", tags=["resources"])
 ONE = "/training-bases/{base_id}"

@@ -34,7 +34,7 @@ from tandem.resource.schemas_equipment import (
     MaintenanceList,
     MaintenanceRead,
 )
-from tandem.resource.schemas_venues import shown_agreement, shows_internal
+from tandem.resource.scope import shown_agreement, shows_internal
 
 router = APIRouter(prefix="/api/v1", tags=["equipment"])
 

@@ -24,7 +24,8 @@ from tandem.kit.pagination import PageMeta, page_meta
 from tandem.resource import scope, venues
 from tandem.resource.kinds import Ownership, VenueKind, VenueStatus
 from tandem.resource.models import Venue
-from tandem.resource.schemas_venues import VenueCreate, VenueRead, VenueUpdate, shows_internal
+from tandem.resource.schemas_venues import VenueCreate, VenueRead, VenueUpdate
+from tandem.resource.scope import shows_internal
 
 Reader = Annotated[Actor, Depends(require(Permission.RESOURCE_READ))]
 Manager = Annotated[Actor, Depends(require(Permission.RESOURCE_MANAGE))]

@@ -35,7 +35,7 @@ from tandem.resource.kinds import (
     Ownership,
 )
 from tandem.resource.models import Equipment, TrainingBase, Venue
-from tandem.resource.schemas_venues import shown_agreement, shows_internal
+from tandem.resource.scope import shown_agreement, shows_internal
 
 Options = list[tuple[int | str, str]]
 TEXT_FIELDS = ("asset_tag", "name", "model", "maker", "category", "note")

@@ -18,10 +18,6 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from tandem.agreement.models import Agreement
-from tandem.agreement.repository import INTERNAL
-from tandem.auth.actor import Actor
-from tandem.auth.roles import Permission, Role
 from tandem.college.schemas import Text, tidy
 from tandem.kit.i18n import N_
 from tandem.kit.validation import invalid
@@ -140,28 +136,3 @@ class VenueRead(BaseModel):
 
 
 # --- what a reader is shown ----------------------------------------------------------------------
-
-
-def shows_internal(actor: Actor, college_id: int) -> bool:
-    """Whether ``actor`` reads the college's internal remarks on its register (and a base's
-    funding per student): the college itself and platform administration, never enterprises."""
-    if actor.role == Role.ENTERPRISE_CONTACT:
-        return False
-    return actor.is_platform_wide or actor.college_id == college_id
-
-
-def shown_agreement(actor: Actor, agreement: Agreement | None) -> Agreement | None:
-    """A linked agreement, when ``actor`` could open it (as the agreement module scopes it: an
-    enterprise contact only their enterprise's, never one still inside the college)."""
-    if agreement is None or actor.is_platform_wide:
-        return agreement
-    if actor.role == Role.ENTERPRISE_CONTACT:
-        own = (
-            actor.enterprise_id is not None
-            and agreement.status not in INTERNAL
-            and agreement.partnership.enterprise_id == actor.enterprise_id
-        )
-        return agreement if own else None
-    if actor.college_id == agreement.college_id and actor.can(Permission.AGREEMENT_READ):
-        return agreement
-    return None

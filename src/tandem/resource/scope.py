@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import Session
 
+from tandem.agreement.models import Agreement
+from tandem.agreement.repository import INTERNAL
 from tandem.auth.actor import Actor
 from tandem.auth.roles import Permission, Role
 from tandem.kit.errors import NotFound
@@ -147,6 +149,31 @@ def can_change_booking(actor: Actor, booking: Booking | BookingSeries, resource:
     if actor.user_id is not None and booking.booked_by_user_id == actor.user_id:
         return True
     return can_manage(actor, resource)
+
+
+def shows_internal(actor: Actor, college_id: int) -> bool:
+    """Whether ``actor`` reads the college's internal remarks on its register (and a base's
+    funding per student): the college itself and platform administration, never enterprises."""
+    if actor.role == Role.ENTERPRISE_CONTACT:
+        return False
+    return actor.is_platform_wide or actor.college_id == college_id
+
+
+def shown_agreement(actor: Actor, agreement: Agreement | None) -> Agreement | None:
+    """A linked agreement, when ``actor`` could open it (as the agreement module scopes it: an
+    enterprise contact only their enterprise's, never one still inside the college)."""
+    if agreement is None or actor.is_platform_wide:
+        return agreement
+    if actor.role == Role.ENTERPRISE_CONTACT:
+        own = (
+            actor.enterprise_id is not None
+            and agreement.status not in INTERNAL
+            and agreement.partnership.enterprise_id == actor.enterprise_id
+        )
+        return agreement if own else None
+    if actor.college_id == agreement.college_id and actor.can(Permission.AGREEMENT_READ):
+        return agreement
+    return None
 
 
 def base_is_open(base: TrainingBase) -> bool:

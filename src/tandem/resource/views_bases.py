@@ -32,7 +32,7 @@ from tandem.resource.api_venues import Manager, Reader
 from tandem.resource.kinds import BASE_KIND_LABELS, BASE_STATUS_LABELS
 from tandem.resource.models import TrainingBase, Venue
 from tandem.resource.schemas_bases import BaseCreate, BaseUpdate
-from tandem.resource.schemas_venues import shown_agreement, shows_internal
+from tandem.resource.scope import shown_agreement, shows_internal
 from tandem.resource.venue_base_pages import (
     CHECKED,
     BaseListFilter,

@@ -29,7 +29,8 @@ from tandem.resource import scope, venues
 from tandem.resource.api_venues import Manager, Reader
 from tandem.resource.kinds import OWNERSHIP_LABELS, VENUE_LABELS, VENUE_STATUS_LABELS
 from tandem.resource.models import Venue
-from tandem.resource.schemas_venues import VenueCreate, VenueUpdate, shows_internal
+from tandem.resource.schemas_venues import VenueCreate, VenueUpdate
+from tandem.resource.scope import shows_internal
 from tandem.resource.venue_base_pages import (
     VenueListFilter,
     base_options,

@@ -37,6 +37,7 @@ from tandem.partner import api as partner_api
 from tandem.partner import views as partner_views
 from tandem.people import api as people_api
 from tandem.people import views as people_views
+from tandem.placement import routes as placement_routes
 from tandem.resource import (
     api_bases,
     api_bookings,
@@ -119,6 +120,7 @@ def create_app(
         views_utilisation.router,
         api_links.router,
         views_links.router,
+        *placement_routes.ROUTERS,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -27,6 +27,16 @@ from tandem.partner.models import (
     Partnership,
 )
 from tandem.people.models import Major, SchoolClass, Student, Teacher
+from tandem.placement.models import (
+    AllocationRound,
+    HostRank,
+    Placement,
+    PlacementPlan,
+    PlanHost,
+    Position,
+    Preference,
+    RoundAssignment,
+)
 from tandem.resource.models import (
     AgreementResource,
     Booking,
@@ -48,6 +58,7 @@ __all__ = [
     "AgreementMode",
     "AgreementResource",
     "AgreementSignature",
+    "AllocationRound",
     "ApiToken",
     "AuditEntry",
     "Base",
@@ -63,6 +74,7 @@ __all__ = [
     "EnterpriseStaffCount",
     "Equipment",
     "Holiday",
+    "HostRank",
     "JobRun",
     "LoginFailure",
     "LoginSession",
@@ -74,7 +86,13 @@ __all__ = [
     "ObligationDelivery",
     "OutboxMessage",
     "Partnership",
+    "Placement",
+    "PlacementPlan",
+    "PlanHost",
+    "Position",
+    "Preference",
     "ResourceSettings",
+    "RoundAssignment",
     "SchoolClass",
     "SteeringBody",
     "SteeringMeeting",

@@ -75,6 +75,12 @@ class Permission(StrEnum):
     RESOURCE_MANAGE = "resource.manage"  # the register; coordinators: their department's records
     BOOKING_MAKE = "booking.make"  # book venues and equipment (contacts: their enterprise's)
     CALENDAR_MANAGE = "calendar.manage"  # terms, holidays, opening hours, utilisation settings
+    PLACEMENT_READ = "placement.read"  # contacts: their enterprise's; students: their own plans
+    PLAN_MANAGE = "plan.manage"  # placement plans; coordinators: their department's
+    POSITION_PUBLISH = "position.publish"  # contacts: their enterprise's positions
+    PREFERENCE_RANK = "preference.rank"  # students rank positions in their plans
+    APPLICANT_RANK = "applicant.rank"  # hosts rank applicants (the office may on their behalf)
+    ALLOCATION_RUN = "allocation.run"  # run, adjust and publish allocation rounds
 
 
 _ALL = frozenset(Permission)
@@ -99,6 +105,10 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RESOURCE_READ,
             Permission.RESOURCE_MANAGE,
             Permission.BOOKING_MAKE,
+            Permission.PLACEMENT_READ,
+            Permission.PLAN_MANAGE,
+            Permission.POSITION_PUBLISH,
+            Permission.APPLICANT_RANK,
         }
     ),
     Role.TEACHER: frozenset(
@@ -113,9 +123,12 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ADVICE_READ,
             Permission.RESOURCE_READ,
             Permission.BOOKING_MAKE,
+            Permission.PLACEMENT_READ,
         }
     ),
-    Role.STUDENT: frozenset({Permission.STUDENT_READ}),
+    Role.STUDENT: frozenset(
+        {Permission.STUDENT_READ, Permission.PLACEMENT_READ, Permission.PREFERENCE_RANK}
+    ),
     Role.ENTERPRISE_CONTACT: frozenset(
         {
             Permission.ENTERPRISE_READ,
@@ -126,6 +139,9 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.NEEDS_EDIT,
             Permission.RESOURCE_READ,
             Permission.BOOKING_MAKE,
+            Permission.PLACEMENT_READ,
+            Permission.POSITION_PUBLISH,
+            Permission.APPLICANT_RANK,
         }
     ),
     Role.AUTHORITY_VIEWER: frozenset({Permission.COLLEGE_READ}),

@@ -1,0 +1,1 @@
+"""Placements: plans, positions, preferences, allocation rounds and the placements they create."""

@@ -27,6 +27,7 @@ from tandem.kit.validation import from_validation_error
 from tandem.mail.delivery import smtp_settings
 from tandem.matching.cli import HELP as MATCH_HELP
 from tandem.matching.cli import match_command
+from tandem.placement.cli import app as placement_app
 from tandem.resource.cli import app as resources_app
 
 app = typer.Typer(
@@ -47,6 +48,7 @@ app.add_typer(mail_app, name="mail")
 app.add_typer(import_app, name="import")
 app.add_typer(compliance_app, name="compliance")
 app.add_typer(resources_app, name="resources")
+app.add_typer(placement_app, name="placement")
 app.command("match", help=MATCH_HELP)(match_command)
 
 console = Console()

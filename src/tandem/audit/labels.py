@@ -39,6 +39,14 @@ ACTIONS = {
     "remove_member": N_("removed a member from"),
     "meeting": N_("recorded a meeting of"),
     "delete_meeting": N_("deleted a meeting of"),
+    "phase": N_("moved to another phase"),
+    "publish": N_("published"),
+    "withdraw": N_("withdrew"),
+    "set_preferences": N_("set the preferences of"),
+    "rank_applicants": N_("ranked the applicants of"),
+    "run": N_("ran"),
+    "discard": N_("discarded"),
+    "adjust": N_("adjusted"),
 }
 ENTITIES = {
     "college": N_("college"),
@@ -70,6 +78,12 @@ ENTITIES = {
     "holiday": N_("public holiday"),
     "resource_settings": N_("working calendar"),
     "agreement_resource": N_("agreement's resource link"),
+    "placement_plan": N_("placement plan"),
+    "position": N_("position"),
+    "plan_host": N_("host in a placement plan"),
+    "allocation_round": N_("allocation round"),
+    "round_assignment": N_("allocation outcome"),
+    "placement": N_("placement"),
 }
 
 

@@ -13,10 +13,12 @@ from tandem.college import repository as college_repository
 from tandem.college import service as college_service
 from tandem.college.models import College
 from tandem.college.schemas import CollegeCreate, DepartmentCreate
+from tandem.config import get_settings
 from tandem.demo.accounts import bind_demo_accounts, ensure_demo_accounts
 from tandem.demo.agreements import build_agreements
 from tandem.demo.needs import build_needs
 from tandem.demo.people_data import COHORTS, MAJORS
+from tandem.demo.placement import build_placements
 from tandem.demo.registries import build_enterprises, build_partnerships, build_people
 from tandem.demo.resources import build_resources
 
@@ -129,6 +131,9 @@ def build_demo(
         needs_count = build_needs(session, actor=actor, demo=demo, second=second)
         # After the agreements (linked to) and the offer (derived from the register).
         resources = build_resources(session, actor=actor, demo=demo, seed=seed)
+        placement = build_placements(
+            session, actor=actor, demo=demo, seed=seed, settings=get_settings()
+        )
         tick()
     return (
         f"colleges {DEMO_CODE} and {SECOND_CODE} ({created + more} departments added); the demo "
@@ -136,6 +141,8 @@ def build_demo(
         f"{len(registry.students)} students, {len(registry.teachers)} teachers, "
         f"{len(enterprises)} enterprises, {partnership_count} partnerships, "
         f"{agreement_count} agreements, {needs_count} needs profiles, {resources.venues} "
-        f"venues, {resources.equipment} equipment lines, {resources.bookings} bookings and "
+        f"venues, {resources.equipment} equipment lines, {resources.bookings} bookings, "
+        f"{placement.plans} placement plans with {placement.positions} positions and "
+        f"{placement.placements} draft placements and "
         f"{accounts} new accounts"
     )

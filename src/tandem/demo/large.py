@@ -441,4 +441,12 @@ def build_large_demo(
     default = build_demo(session, seed=seed, console=console)
     large = build_large(session, seed=seed, scale=scale, console=console)
     ensure_large_office(session)
+    from tandem.demo.placement_large import build_large_plan  # the allocation benchmark's plan
+
+    placement = build_large_plan(session, seed=seed)
+    if placement:
+        large += (
+            f", a placement plan ready to allocate ({placement['positions']} positions, "
+            f"{placement['preferences']} preferences)"
+        )
     return f"{default}; {large} (sign in as {LARGE_OFFICE})"

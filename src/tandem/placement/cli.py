@@ -1,0 +1,150 @@
+"""``tandem placement``: allocation rounds on the command line.
+
+    tandem placement round PLAN_ID [--objective stable|welfare] [--seed N] [--publish]
+
+Runs a preview round of the plan (the same service as the pages and the API: the plan must be
+in the allocation phase), prints its statistics, and with ``--publish`` publishes it (draft
+placements, the plan to results, the announcement). Nothing heavy is imported until the
+command runs.
+"""
+
+from __future__ import annotations
+
+import time
+from enum import StrEnum
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="Placement plans: allocation rounds.", no_args_is_help=True)
+console = Console()
+err_console = Console(stderr=True)
+STEPS = {"load": "Loading the plan", "allocate": "Allocating", "store": "Storing the round"}
+
+
+class ObjectiveChoice(StrEnum):
+    stable = "stable"
+    welfare = "welfare"
+
+
+@app.callback()
+def placement() -> None:
+    """Placement plans: allocation rounds."""
+
+
+def _fail(error: Any) -> NoReturn:
+    from tandem.kit.i18n import N_, gettext
+
+    err_console.print(f"[bold red]{gettext(N_('Error:'))}[/] {error.localised()}")
+    for item in error.errors:
+        if item.message != error.message:
+            err_console.print(f"  • [bold]{item.field}[/]: {item.localised()}")
+    raise typer.Exit(1)
+
+
+def print_stats(stats: dict[str, Any], timings: dict[str, float]) -> None:
+    table = Table(title="Allocation round", show_header=False)
+    table.add_column("Figure")
+    table.add_column("Value", justify="right")
+    for label, key in (
+        ("Students", "students"),
+        ("Placed", "assigned"),
+        ("Not placed", "unassigned"),
+        ("Places", "places"),
+        ("Positions", "positions"),
+        ("Hosts", "hosts"),
+        ("Sum of ranks", "rank_sum"),
+        ("Tied groups (lottery)", "tied_groups"),
+    ):
+        table.add_row(label, str(stats.get(key, "—")))
+    histogram = stats.get("rank_histogram", {})
+    table.add_row(
+        "Choices", ", ".join(f"{rank}: {count}" for rank, count in sorted(histogram.items()))
+    )
+    welfare = stats.get("welfare")
+    if welfare:
+        table.add_row(
+            "Welfare objective",
+            f"{welfare['assigned']} placed (+{welfare['more_placed']}), "
+            f"{welfare['blocking_pairs']} blocking pairs",
+        )
+    elif "more_placed" in stats:
+        table.add_row(
+            "Against stable",
+            f"+{stats['more_placed']} placed, {stats['blocking_pairs']} blocking pairs",
+        )
+    for step, seconds in timings.items():
+        table.add_row(f"Time: {step}", f"{seconds:.2f} s")
+    console.print(table)
+
+
+@app.command("round")
+def round_command(
+    plan_id: Annotated[int, typer.Argument(help="The plan's id.")],
+    objective: Annotated[
+        ObjectiveChoice, typer.Option(help="stable (no blocking pair) or welfare (most placed).")
+    ] = ObjectiveChoice.stable,
+    seed: Annotated[int, typer.Option(help="The lottery's seed for ties in hosts' rankings.")] = 0,
+    publish: Annotated[bool, typer.Option("--publish", help="Publish the round at once.")] = False,
+) -> None:
+    """Run an allocation round of a plan as a preview (and publish it with --publish)."""
+    from rich.progress import Progress
+
+    from tandem.auth.actor import Actor
+    from tandem.config import get_settings
+    from tandem.db import session_scope
+    from tandem.kit.errors import AppError, NotFound
+    from tandem.kit.i18n import N_
+    from tandem.placement.models import PlacementPlan
+    from tandem.placement.rounds import run_round
+    from tandem.placement.rounds_publish import publish_round
+
+    actor = Actor.cli()
+    timings: dict[str, float] = {}
+    try:
+        with session_scope() as session:
+            plan = session.get(PlacementPlan, plan_id)
+            if plan is None:
+                raise NotFound(N_("No placement plan with id %(id)s."), id=plan_id)
+            with Progress(console=console, transient=True) as progress:
+                task = progress.add_task("Starting", total=len(STEPS) + (1 if publish else 0))
+                clock = {"": time.perf_counter()}  # the current step's name -> its start
+
+                def step(name: str) -> None:
+                    (current, began), now = next(iter(clock.items())), time.perf_counter()
+                    if current:
+                        timings[current] = now - began
+                        progress.advance(task)
+                    clock.clear()
+                    clock[name] = now
+                    progress.update(task, description=STEPS[name])
+
+                found = run_round(
+                    session,
+                    actor=actor,
+                    plan=plan,
+                    objective=objective.value,
+                    seed=seed,
+                    on_step=step,
+                )
+                session.flush()
+                timings["store"] = time.perf_counter() - clock.get("store", 0.0)
+                progress.advance(task)
+                if publish:
+                    progress.update(task, description="Publishing")
+                    began = time.perf_counter()
+                    made = publish_round(session, actor=actor, round=found, settings=get_settings())
+                    timings["publish"] = time.perf_counter() - began
+                    progress.advance(task)
+            print_stats(found.stats, timings)
+            state = "published" if publish else "preview"
+            console.print(
+                f"[green]Round {found.number} of plan {plan.name} stored[/] "
+                f"(id {found.id}, {state})."
+            )
+            if publish:
+                console.print(f"{made} draft placements made.")
+    except AppError as error:
+        _fail(error)

@@ -1,0 +1,537 @@
+"""Placement plans: listing, adding, changing, deleting (a draft with nothing under it) and
+moving through the phases, with a summary for the plan's page.
+
+Reads go through :mod:`tandem.placement.scope`; writes need :func:`scope.can_manage_plan` (the
+office; a coordinator, their department's plans). A plan moves forward one phase at a time, in
+the order of :data:`PHASES`; the one move back is from results to student ranking, which opens
+a second round for the students not yet placed. Each move is audited and announced to those
+who must act (:func:`tandem.placement.notices.announce_phase`). Writes flush, never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import QueryableAttribute, Session, selectinload
+
+from tandem.audit import service as audit
+from tandem.auth.actor import Actor
+from tandem.auth.roles import Role
+from tandem.college.models import College, Department
+from tandem.college.service import check_version
+from tandem.compliance.ruleset import available
+from tandem.config import Settings
+from tandem.kit.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
+from tandem.kit.i18n import N_
+from tandem.kit.pagination import ListParams, Page, apply_sort, like_pattern, paginate
+from tandem.people.models import Major, SchoolClass, Student
+from tandem.placement import notices, scope
+from tandem.placement.capacity import plan_caps
+from tandem.placement.cohort import eligibility
+from tandem.placement.kinds import PHASES, Phase, PositionStatus
+from tandem.placement.models import AllocationRound, PlacementPlan, Position, Preference
+from tandem.placement.schemas_plans import (
+    CALENDAR,
+    CalendarStep,
+    PlanCreate,
+    PlanSummary,
+    PlanUpdate,
+)
+
+PLAN_FIELDS = (
+    "name",
+    "kind",
+    "department_id",
+    "ruleset",
+    "term_start",
+    "term_end",
+    "max_preferences",
+    "min_year_of_study",
+    "min_age",
+    *CALENDAR,
+    "note",
+)
+NULLABLE = frozenset({"department_id", "min_year_of_study", "min_age", *CALENDAR})
+PLAN_SORTS: dict[str, ColumnElement[Any] | QueryableAttribute[Any]] = {
+    "name": PlacementPlan.name,
+    "kind": PlacementPlan.kind,
+    "phase": PlacementPlan.phase,
+    "term_start": PlacementPlan.term_start,
+    "updated_at": PlacementPlan.updated_at,
+}
+# The phase whose work starts on each calendar date.
+PHASE_DATES = {
+    Phase.POSITIONS: "positions_open_on",
+    Phase.STUDENT_RANKING: "ranking_opens_on",
+    Phase.HOST_RANKING: "ranking_closes_on",
+    Phase.ALLOCATION: "host_ranking_closes_on",
+    Phase.RESULTS: "results_on",
+}
+NOT_YOURS = N_("Department coordinators manage only their own department's placement plans.")
+
+
+@dataclass(frozen=True)
+class PlanFilter:
+    kind: str = ""
+    phase: str = ""
+    department_id: int | None = None
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def plans_query(
+    *, actor: Actor, params: ListParams, filters: PlanFilter | None = None
+) -> Select[PlacementPlan]:
+    filters = filters or PlanFilter()
+    stmt = select(PlacementPlan).where(scope.visible_plans(actor))
+    text = params.q.strip()
+    if text:
+        pattern = like_pattern(text)
+        stmt = stmt.where(
+            or_(
+                PlacementPlan.name.ilike(pattern, escape="\\"),
+                PlacementPlan.note.ilike(pattern, escape="\\"),
+            )
+        )
+    if filters.kind:
+        stmt = stmt.where(PlacementPlan.kind == filters.kind)
+    if filters.phase:
+        stmt = stmt.where(PlacementPlan.phase == filters.phase)
+    if filters.department_id is not None:
+        stmt = stmt.where(PlacementPlan.department_id == filters.department_id)
+    stmt = apply_sort(stmt, params.sort, PLAN_SORTS, default="-term_start")
+    return stmt.order_by(PlacementPlan.id).options(selectinload(PlacementPlan.department))
+
+
+def list_plans(
+    session: Session, *, actor: Actor, params: ListParams, filters: PlanFilter | None = None
+) -> Page[PlacementPlan]:
+    return paginate(session, plans_query(actor=actor, params=params, filters=filters), params)
+
+
+def get_plan(session: Session, *, actor: Actor, plan_id: int) -> PlacementPlan:
+    return scope.get_plan(session, actor=actor, plan_id=plan_id)
+
+
+def require_manage(actor: Actor, plan: PlacementPlan) -> None:
+    if not scope.can_manage_plan(actor, plan):
+        coordinator = actor.role == Role.DEPARTMENT_COORDINATOR
+        raise PermissionDenied(
+            NOT_YOURS if coordinator else None, code="other_department" if coordinator else None
+        )
+
+
+def eligible_query(plan: PlacementPlan) -> Select[Student, str]:
+    return (
+        select(Student, SchoolClass.name)
+        .join(SchoolClass, SchoolClass.id == Student.class_id)
+        .where(*eligibility(plan))
+        .order_by(SchoolClass.name, Student.student_number, Student.id)
+    )
+
+
+def eligible_students(
+    session: Session, *, actor: Actor, plan: PlacementPlan, params: ListParams
+) -> tuple[list[tuple[Student, str]], int]:
+    """The plan's eligible students (the college's staff only), a page of them and the total."""
+    if not scope.is_staff(actor):
+        raise PermissionDenied()
+    stmt = eligible_query(plan)
+    text = params.q.strip()
+    if text:
+        pattern = like_pattern(text)
+        stmt = stmt.where(
+            or_(
+                Student.name.ilike(pattern, escape="\\"),
+                Student.student_number.ilike(pattern, escape="\\"),
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    offset = (params.page - 1) * params.per_page
+    rows = session.execute(stmt.limit(params.per_page).offset(offset)).all()
+    return [(student, class_name) for student, class_name in rows], total
+
+
+# --- checks --------------------------------------------------------------------------------------
+
+
+def calendar_errors(values: dict[str, Any]) -> list[FieldError]:
+    """The term and the phase dates: the term ends after it starts; the phase dates come in
+    order and (but the results) no later than the term's start."""
+    errors: list[FieldError] = []
+    start, end = values.get("term_start"), values.get("term_end")
+    if start and end and end <= start:
+        errors.append(
+            FieldError(
+                "term_end",
+                "term_end_before_start",
+                N_("The term must end after it starts (%(start)s): choose a later end date."),
+                {"start": start.isoformat()},
+            )
+        )
+    previous: tuple[str, date] | None = None
+    for name in CALENDAR:
+        day = values.get(name)
+        if day is None:
+            continue
+        if previous is not None and day < previous[1]:
+            errors.append(
+                FieldError(
+                    name,
+                    "calendar_out_of_order",
+                    N_(
+                        "This date is before an earlier phase's date (%(day)s): the phases "
+                        "run in order, so choose %(day)s or later."
+                    ),
+                    {"day": previous[1].isoformat()},
+                )
+            )
+        elif name != "results_on" and start and day > start:
+            errors.append(
+                FieldError(
+                    name,
+                    "calendar_after_start",
+                    N_(
+                        "Allocation must be done before the placements start: choose a date "
+                        "no later than the term's start (%(start)s)."
+                    ),
+                    {"start": start.isoformat()},
+                )
+            )
+        previous = (name, day)
+    return errors
+
+
+def _check_refs(
+    session: Session,
+    college_id: int,
+    values: dict[str, Any],
+    major_ids: list[int],
+    class_ids: list[int],
+) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if values["ruleset"] not in available():
+        errors.append(
+            FieldError(
+                "ruleset",
+                "unknown_ruleset",
+                N_("Unknown rule set %(name)s: use one of %(known)s."),
+                {"name": values["ruleset"], "known": ", ".join(available())},
+            )
+        )
+    department_id = values.get("department_id")
+    if department_id is not None:
+        department = session.get(Department, department_id)
+        if department is None or department.college_id != college_id:
+            errors.append(
+                FieldError(
+                    "department_id", "unknown_record", N_("Choose a department of this college.")
+                )
+            )
+    found = set(
+        session.scalars(
+            select(Major.id).where(Major.id.in_(major_ids), Major.college_id == college_id)
+        )
+    )
+    if set(major_ids) - found:
+        errors.append(
+            FieldError("major_ids", "unknown_record", N_("Choose majors of this college."))
+        )
+    found = set(
+        session.scalars(
+            select(SchoolClass.id).where(
+                SchoolClass.id.in_(class_ids), SchoolClass.college_id == college_id
+            )
+        )
+    )
+    if set(class_ids) - found:
+        errors.append(
+            FieldError("class_ids", "unknown_record", N_("Choose classes of this college."))
+        )
+    if not major_ids and not class_ids:
+        errors.append(
+            FieldError(
+                "major_ids",
+                "no_cohort",
+                N_("Choose at least one major or class taking part in the plan."),
+            )
+        )
+    return errors
+
+
+def _check_name(session: Session, college_id: int, name: str, other_than: int | None) -> None:
+    stmt = select(PlacementPlan.id).where(
+        PlacementPlan.college_id == college_id, PlacementPlan.name == name
+    )
+    if other_than is not None:
+        stmt = stmt.where(PlacementPlan.id != other_than)
+    if session.scalar(stmt.limit(1)) is not None:
+        message = N_("Another placement plan of the college is already called %(value)s.")
+        raise Conflict(
+            message,
+            code="duplicate",
+            errors=[FieldError("name", "duplicate", message, {"value": name})],
+            value=name,
+        )
+
+
+def _check(
+    session: Session,
+    college_id: int,
+    values: dict[str, Any],
+    major_ids: list[int],
+    class_ids: list[int],
+    plan_id: int | None,
+) -> None:
+    errors = calendar_errors(values) + _check_refs(
+        session, college_id, values, major_ids, class_ids
+    )
+    if errors:
+        raise ValidationFailed(errors=errors)
+    _check_name(session, college_id, values["name"], plan_id)
+
+
+def _college_for(session: Session, actor: Actor, college_id: int | None) -> int:
+    if actor.is_platform_wide:
+        if college_id is None or session.get(College, college_id) is None:
+            raise ValidationFailed.single(
+                "college_id", "unknown_record", N_("Choose the college the plan belongs to.")
+            )
+        return college_id
+    if actor.college_id is None:
+        raise PermissionDenied()
+    if college_id is not None and college_id != actor.college_id:
+        raise ValidationFailed.single(
+            "college_id",
+            "other_college",
+            N_("You can add plans only to your own college: leave the college out."),
+        )
+    return actor.college_id
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def _snapshot(plan: PlacementPlan) -> dict[str, Any]:
+    return audit.snapshot(plan, (*PLAN_FIELDS, "phase")) | {
+        "major_ids": sorted(m.id for m in plan.majors),
+        "class_ids": sorted(c.id for c in plan.classes),
+    }
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    action: str,
+    plan: PlacementPlan,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity=plan,
+        college_id=plan.college_id,
+        before=before,
+        after=after if after is not None else (_snapshot(plan) if action != "delete" else None),
+        summary=plan.name,
+    )
+
+
+def _majors(session: Session, ids: list[int]) -> list[Major]:
+    return list(session.scalars(select(Major).where(Major.id.in_(ids)))) if ids else []
+
+
+def _classes(session: Session, ids: list[int]) -> list[SchoolClass]:
+    if not ids:
+        return []
+    return list(session.scalars(select(SchoolClass).where(SchoolClass.id.in_(ids))))
+
+
+def create_plan(session: Session, *, actor: Actor, data: PlanCreate) -> PlacementPlan:
+    college_id = _college_for(session, actor, data.college_id)
+    values = data.model_dump(exclude={"college_id", "major_ids", "class_ids"})
+    if values["department_id"] is None and actor.role == Role.DEPARTMENT_COORDINATOR:
+        values["department_id"] = actor.department_id
+    require_manage(
+        actor, PlacementPlan(college_id=college_id, department_id=values["department_id"])
+    )
+    major_ids, class_ids = sorted(set(data.major_ids)), sorted(set(data.class_ids))
+    _check(session, college_id, values, major_ids, class_ids, None)
+    plan = PlacementPlan(college_id=college_id, phase=Phase.DRAFT, **values)
+    plan.majors = _majors(session, major_ids)
+    plan.classes = _classes(session, class_ids)
+    session.add(plan)
+    session.flush()
+    _audit(session, actor, "create", plan, None)
+    return plan
+
+
+def update_plan(
+    session: Session, *, actor: Actor, plan: PlacementPlan, data: PlanUpdate
+) -> PlacementPlan:
+    require_manage(actor, plan)
+    check_version(plan, data.version)
+    if plan.phase == Phase.CLOSED:
+        raise Conflict(N_("This plan is closed: it can no longer be changed."), code="plan_closed")
+    given = data.model_dump(exclude_unset=True, exclude={"version", "major_ids", "class_ids"})
+    changes = {k: v for k, v in given.items() if v is not None or k in NULLABLE}
+    merged = {name: getattr(plan, name) for name in PLAN_FIELDS} | changes
+    major_ids = sorted(
+        set(data.major_ids if data.major_ids is not None else [m.id for m in plan.majors])
+    )
+    class_ids = sorted(
+        set(data.class_ids if data.class_ids is not None else [c.id for c in plan.classes])
+    )
+    require_manage(
+        actor, PlacementPlan(college_id=plan.college_id, department_id=merged["department_id"])
+    )
+    _check(session, plan.college_id, merged, major_ids, class_ids, plan.id)
+    before = _snapshot(plan)
+    for name, value in changes.items():
+        setattr(plan, name, value)
+    plan.majors = _majors(session, major_ids)
+    plan.classes = _classes(session, class_ids)
+    session.flush()
+    session.expire(plan, ["department"])
+    if _snapshot(plan) != before:
+        _audit(session, actor, "update", plan, before)
+    return plan
+
+
+def delete_refusal(plan: PlacementPlan, positions: int) -> Conflict | None:
+    if plan.phase != Phase.DRAFT:
+        return Conflict(
+            N_(
+                "Only a draft plan can be deleted; this one is past the draft (%(phase)s). "
+                "Move it on to Closed instead."
+            ),
+            code="plan_not_draft",
+            phase=plan.phase,
+        )
+    if positions:
+        return Conflict(
+            N_(
+                "This plan has %(count)s positions: withdraw them (or ask the hosts to) "
+                "before deleting the plan."
+            ),
+            code="plan_in_use",
+            count=positions,
+        )
+    return None
+
+
+def position_count(session: Session, plan: PlacementPlan) -> int:
+    return session.scalar(select(func.count()).where(Position.plan_id == plan.id)) or 0
+
+
+def delete_plan(session: Session, *, actor: Actor, plan: PlacementPlan) -> None:
+    require_manage(actor, plan)
+    refusal = delete_refusal(plan, position_count(session, plan))
+    if refusal is not None:
+        raise refusal
+    _audit(session, actor, "delete", plan, _snapshot(plan))
+    session.delete(plan)
+    session.flush()
+
+
+# --- phases --------------------------------------------------------------------------------------
+
+
+def allowed_moves(phase: str) -> list[Phase]:
+    """The phases a plan in ``phase`` may move to: the next one, and from results back to
+    student ranking (a second round)."""
+    current = Phase(phase)
+    index = PHASES.index(current)
+    moves = [PHASES[index + 1]] if index + 1 < len(PHASES) else []
+    if current == Phase.RESULTS:
+        moves.append(Phase.STUDENT_RANKING)
+    return moves
+
+
+def move_phase(
+    session: Session, *, actor: Actor, plan: PlacementPlan, phase: Phase, settings: Settings
+) -> int:
+    """Move the plan to ``phase``; the number of people told. Refused (409) when the move is
+    not one step forward (or the second round's step back)."""
+    require_manage(actor, plan)
+    if phase not in allowed_moves(plan.phase):
+        allowed = ", ".join(p.value for p in allowed_moves(plan.phase)) or "—"
+        raise Conflict(
+            N_(
+                "A plan in phase %(current)s cannot move to %(target)s: it moves one phase at "
+                "a time (now: %(allowed)s)."
+            ),
+            code="phase_order",
+            current=plan.phase,
+            target=phase.value,
+            allowed=allowed,
+        )
+    if phase == Phase.RESULTS and notices.published_rounds(session, plan.id) == 0:
+        raise Conflict(
+            N_("No round of this plan is published yet: publish a round on the rounds page."),
+            code="no_published_round",
+        )
+    before = {"phase": plan.phase}
+    plan.phase = phase
+    session.flush()
+    _audit(session, actor, "phase", plan, before, {"phase": plan.phase})
+    return notices.announce_phase(session, plan=plan, settings=settings)
+
+
+# --- summary -------------------------------------------------------------------------------------
+
+
+def calendar(plan: PlacementPlan) -> list[CalendarStep]:
+    current = PHASES.index(Phase(plan.phase))
+    steps = []
+    for index, phase in enumerate(PHASES):
+        name = PHASE_DATES.get(phase)
+        steps.append(
+            CalendarStep(
+                phase=phase,
+                on=getattr(plan, name) if name else None,
+                current=index == current,
+                done=index < current,
+            )
+        )
+    return steps
+
+
+def summary(session: Session, plan: PlacementPlan) -> PlanSummary:
+    eligible = (
+        select(func.count())
+        .select_from(Student)
+        .join(SchoolClass, SchoolClass.id == Student.class_id)
+        .where(*eligibility(plan))
+    )
+    published = (Position.plan_id == plan.id) & (Position.status == PositionStatus.PUBLISHED)
+    counts = session.execute(
+        select(func.count(), func.coalesce(func.sum(Position.seats), 0)).where(published)
+    ).one()
+    caps = plan_caps(session, plan)
+    preferences = session.execute(
+        select(func.count(), func.count(func.distinct(Preference.student_id))).where(
+            Preference.plan_id == plan.id
+        )
+    ).one()
+    return PlanSummary(
+        plan_id=plan.id,
+        phase=Phase(plan.phase),
+        eligible_students=session.scalar(eligible) or 0,
+        positions_published=int(counts[0]),
+        seats=int(counts[1]),
+        capacity=sum(c.capacity for c in caps.hosts.values()),
+        preferences=int(preferences[0]),
+        students_ranked=int(preferences[1]),
+        calendar=calendar(plan),
+    )
+
+
+def rounds_count(session: Session, plan: PlacementPlan) -> int:
+    return session.scalar(select(func.count()).where(AllocationRound.plan_id == plan.id)) or 0

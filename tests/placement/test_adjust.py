@@ -1,0 +1,124 @@
+"""Manual adjustments: a reason, the caps, the audit, the verifier's verdict, draft placements
+kept in step, and explanations rendered in the reader's language."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tandem.audit.models import AuditEntry
+from tandem.config import Settings
+from tandem.kit.errors import Conflict, ValidationFailed
+from tandem.placement.models import Placement, RoundAssignment
+from tandem.placement.rounds import run_round
+from tandem.placement.rounds_publish import adjust_assignment, get_assignment, publish_round
+from tandem.placement.rounds_store import explanation_text
+from tests.placement.round_helpers import prepare_round
+from tests.placement.world import PlacementWorld
+
+
+def test_adjust_needs_a_reason_and_refuses_a_full_position(
+    session: Session, world: PlacementWorld
+) -> None:
+    prepare_round(session, world)
+    found = run_round(session, actor=world.actor("office"), plan=world.plan)
+    office = world.actor("office")
+    s5 = world.seniors[5].id
+    with pytest.raises(ValidationFailed) as missing:
+        adjust_assignment(
+            session, actor=office, round=found, student_id=s5, position_id=None, reason=" "
+        )
+    assert missing.value.errors[0].field == "reason"
+    with pytest.raises(Conflict) as full:
+        adjust_assignment(
+            session,
+            actor=office,
+            round=found,
+            student_id=s5,
+            position_id=world.positions[0].id,
+            reason="asked by the host",
+        )
+    assert full.value.code == "position_full"
+    assert "capacity in this round is 2" in str(full.value)
+
+
+def test_adjust_records_the_change_and_reports_blocking_pairs(
+    session: Session, world: PlacementWorld
+) -> None:
+    prepare_round(session, world)
+    found = run_round(session, actor=world.actor("office"), plan=world.plan)
+    s3 = world.seniors[3].id
+    item, verdict = adjust_assignment(
+        session,
+        actor=world.actor("office"),
+        round=found,
+        student_id=s3,
+        position_id=None,
+        reason="withdrew for health reasons",
+    )
+    assert item.position_id is None
+    assert item.adjusted
+    assert item.choice is None
+    assert item.adjust_reason == "withdrew for health reasons"
+    # Senior 3 (host 1's first choice) now wants P0, which has room: a blocking pair.
+    created = {(p["student_id"], p["position_id"]) for p in verdict["blocking_pairs_created"]}
+    assert (s3, world.positions[0].id) in created
+    assert verdict["blocking_pairs"] >= 1
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "adjust"))
+    assert entry is not None
+    assert entry.changes["position_id"] == [world.positions[0].id, None]
+    assert entry.changes["reason"][1] == "withdrew for health reasons"
+
+
+def test_adjusting_a_published_round_keeps_the_draft_placement_in_step(
+    session: Session, world: PlacementWorld, settings: Settings
+) -> None:
+    prepare_round(session, world)
+    found = run_round(session, actor=world.actor("office"), plan=world.plan)
+    publish_round(session, actor=world.actor("office"), round=found, settings=settings)
+    s4, s5 = world.seniors[4].id, world.seniors[5].id
+    office = world.actor("office")
+    adjust_assignment(
+        session, actor=office, round=found, student_id=s4, position_id=None, reason="declined"
+    )
+    adjust_assignment(
+        session,
+        actor=office,
+        round=found,
+        student_id=s5,
+        position_id=world.positions[1].id,
+        reason="found by the office",
+    )
+    held = dict(
+        session.execute(
+            select(Placement.student_id, Placement.position_id).where(
+                Placement.round_id == found.id
+            )
+        ).all()
+    )
+    assert s4 not in held
+    assert held[s5] == world.positions[1].id
+    assert get_assignment(session, found, s5).choice is None  # not on their list
+
+
+def test_explanations_are_rendered_in_the_readers_language(
+    session: Session, world: PlacementWorld
+) -> None:
+    prepare_round(session, world)
+    found = run_round(session, actor=world.actor("office"), plan=world.plan)
+    item = session.scalar(
+        select(RoundAssignment).where(
+            RoundAssignment.round_id == found.id,
+            RoundAssignment.student_id == world.seniors[2].id,
+        )
+    )
+    assert item is not None
+    english = explanation_text(session, item, "en")
+    assert "choice 3" in english
+    assert "did not accept this student" in english
+    assert world.positions[0].title in english
+    chinese = explanation_text(session, item, "zh_CN")
+    assert "did not rank" not in chinese  # never the engine's English
+    unplaced = get_assignment(session, found, world.seniors[5].id)
+    assert "ranked no position" in explanation_text(session, unplaced, "en")

@@ -49,10 +49,10 @@ def test_round_prints_statistics_and_publishes(cli_session: Session, world: Plac
 def test_round_refuses_a_plan_outside_the_allocation_phase(
     cli_session: Session, world: PlacementWorld
 ) -> None:
-    result = CliRunner().invoke(app, ["placement", "round", str(world.plan.id)])
+    result = CliRunner().invoke(app, ["--lang", "en", "placement", "round", str(world.plan.id)])
     assert result.exit_code == 1
     assert "allocation phase" in result.output
-    missing = CliRunner().invoke(app, ["placement", "round", "999999"])
+    missing = CliRunner().invoke(app, ["--lang", "en", "placement", "round", "999999"])
     assert missing.exit_code == 1
     assert "No placement plan" in missing.output
 

@@ -9,9 +9,12 @@ from collections.abc import Callable
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tandem.auth.models import User
+from tandem.placement.models import Position
+from tandem.placement.scope import visible_positions
 from tests.factories import bearer
 from tests.placement.world import PlacementWorld
 
@@ -106,3 +109,33 @@ def test_summary_capacity_and_students(as_user: Client, world: PlacementWorld) -
     assert len(students["items"]) == 4
     assert as_user("student").get(f"{URL}/{world.plan.id}/students").status_code == 403
     assert as_user("contact1").get(f"{URL}/{world.plan.id}/students").status_code == 403
+
+
+def test_contacts_and_students_read_the_plan_not_the_offices_notes(
+    client: TestClient, session: Session, world: PlacementWorld
+) -> None:
+    """The note and the per-student counts are the college's own; a contact's positions of a
+    plan still in draft are hidden like the plan."""
+    world.plan.note = "internal: host 2 is slow to pay"
+    session.flush()
+    for name in ("contact1", "student"):
+        headers = bearer(session, world.users[name])
+        one = client.get(f"/api/v1/placement-plans/{world.plan.id}", headers=headers).json()
+        assert one["note"] is None
+        listed = client.get("/api/v1/placement-plans?q=slow", headers=headers).json()
+        assert listed["items"] == []
+        summary = client.get(
+            f"/api/v1/placement-plans/{world.plan.id}/summary", headers=headers
+        ).json()
+        assert summary["eligible_students"] is None
+        assert summary["students_ranked"] is None
+    office = bearer(session, world.users["office"])
+    assert client.get(f"/api/v1/placement-plans/{world.plan.id}", headers=office).json()["note"]
+    assert client.get("/api/v1/placement-plans?q=slow", headers=office).json()["items"]
+
+    world.plan.phase = "draft"
+    session.flush()
+    seen = session.scalars(
+        select(Position.id).where(visible_positions(world.actor("contact1")))
+    ).all()
+    assert seen == []

@@ -101,10 +101,16 @@ def test_run_read_adjust_publish_and_results(
     mine = client.get(f"/api/v1/placement-plans/{plan}/results", headers=student).json()["items"]
     assert [i["student_id"] for i in mine] == [world.seniors[0].id]
     assert mine[0]["explanation_text"]
+    # The engine's record names other students; the office's reasons are the office's.
+    assert mine[0]["explanation"] is None
+    assert mine[0]["adjust_reason"] == ""
     contact = _api(client, session, world, "contact2")
     interns = client.get(f"/api/v1/placement-plans/{plan}/results", headers=contact).json()["items"]
     assert {i["position_id"] for i in interns} == {world.positions[2].id}
+    # A host reads who comes, not what the student's other choices and their hosts did.
+    assert {(i["explanation"], i["explanation_text"]) for i in interns} == {(None, None)}
     staff = client.get(f"/api/v1/placement-plans/{plan}/results", headers=office).json()
     assert staff["meta"]["total"] == 6
+    assert all(i["explanation"] for i in staff["items"])
     again = client.post(f"/api/v1/rounds/{round_id}/discard", headers=office)
     assert again.status_code == 409

@@ -61,7 +61,10 @@ class StudentList(BaseModel):
     meta: PageMeta
 
 
-def plan_read(plan: PlacementPlan) -> PlanRead:
+def plan_read(plan: PlacementPlan, actor: Actor | None = None) -> PlanRead:
+    """``actor`` given: the college's remarks only for its staff (contacts and students read
+    the plan, not the office's notes)."""
+    internal = actor is None or scope.is_staff(actor)
     return PlanRead(
         id=plan.id,
         college_id=plan.college_id,
@@ -82,7 +85,7 @@ def plan_read(plan: PlacementPlan) -> PlanRead:
         allocation_on=plan.allocation_on,
         results_on=plan.results_on,
         phase=Phase(plan.phase),
-        note=plan.note,
+        note=plan.note if internal else None,
         major_ids=[m.id for m in plan.majors],
         class_ids=[c.id for c in plan.classes],
         version=plan.version,
@@ -146,7 +149,7 @@ def list_plans(
         department_id=department_id,
     )
     page = plans.list_plans(session, actor=actor, params=params, filters=filters)
-    return PlanList(items=[plan_read(p) for p in page.items], meta=page_meta(page))
+    return PlanList(items=[plan_read(p, actor) for p in page.items], meta=page_meta(page))
 
 
 @router.post(
@@ -165,7 +168,7 @@ def create_plan(
 
 @router.get(ONE, response_model=PlanRead, summary="One placement plan")
 def get_plan(plan_id: int, session: DbSession, actor: Reader) -> PlanRead:
-    return plan_read(plans.get_plan(session, actor=actor, plan_id=plan_id))
+    return plan_read(plans.get_plan(session, actor=actor, plan_id=plan_id), actor)
 
 
 @router.patch(ONE, response_model=PlanRead, summary="Change a plan (send the version you read)")
@@ -203,7 +206,10 @@ def move_phase(
 @router.get(f"{ONE}/summary", response_model=PlanSummary, summary="The plan's numbers")
 def plan_summary(plan_id: int, session: DbSession, actor: Reader) -> PlanSummary:
     plan = plans.get_plan(session, actor=actor, plan_id=plan_id)
-    return plans.summary(session, plan)
+    found = plans.summary(session, plan)
+    if not scope.is_staff(actor):  # how many are eligible and have ranked: the college's own
+        found.eligible_students = found.preferences = found.students_ranked = None
+    return found
 
 
 @router.get(

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tandem.auth.actor import Actor
 from tandem.auth.deps import require
-from tandem.auth.roles import Permission
+from tandem.auth.roles import Permission, Role
 from tandem.kit.deps import DbSession, ListQuery
 from tandem.kit.errors import PermissionDenied
 from tandem.kit.i18n import N_, get_language
@@ -231,6 +231,18 @@ def results(plan_id: int, session: DbSession, actor: Reader, params: ListQuery) 
     names = _names(session, items)
     return ResultsRead(
         plan_id=plan.id,
-        items=[assignment_read(i, names, explain=True) for i in items],
+        items=[_result_read(actor, i, names) for i in items],
         meta=page_meta(page),
     )
+
+
+def _result_read(actor: Actor, item: RoundAssignment, names: Names) -> AssignmentRead:
+    """Staff read everything. A student reads their own outcome in words, not the engine's
+    record (it names other students); a contact reads who comes to their positions, not why
+    (that names other hosts' positions and decisions). Neither reads the office's reasons."""
+    if scope.is_staff(actor):
+        return assignment_read(item, names, explain=True)
+    read = assignment_read(item, names, explain=actor.role == Role.STUDENT)
+    read.explanation = None
+    read.adjust_reason = ""
+    return read

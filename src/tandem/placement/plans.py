@@ -91,12 +91,10 @@ def plans_query(
     text = params.q.strip()
     if text:
         pattern = like_pattern(text)
-        stmt = stmt.where(
-            or_(
-                PlacementPlan.name.ilike(pattern, escape="\\"),
-                PlacementPlan.note.ilike(pattern, escape="\\"),
-            )
-        )
+        searched = [PlacementPlan.name.ilike(pattern, escape="\\")]
+        if scope.is_staff(actor):  # the office's remarks are searched only by the office
+            searched.append(PlacementPlan.note.ilike(pattern, escape="\\"))
+        stmt = stmt.where(or_(*searched))
     if filters.kind:
         stmt = stmt.where(PlacementPlan.kind == filters.kind)
     if filters.phase:
@@ -104,7 +102,11 @@ def plans_query(
     if filters.department_id is not None:
         stmt = stmt.where(PlacementPlan.department_id == filters.department_id)
     stmt = apply_sort(stmt, params.sort, PLAN_SORTS, default="-term_start")
-    return stmt.order_by(PlacementPlan.id).options(selectinload(PlacementPlan.department))
+    return stmt.order_by(PlacementPlan.id).options(
+        selectinload(PlacementPlan.department),
+        selectinload(PlacementPlan.majors),
+        selectinload(PlacementPlan.classes),
+    )
 
 
 def list_plans(

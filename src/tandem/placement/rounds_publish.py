@@ -69,6 +69,28 @@ def _placement_row(
     }
 
 
+def _require_open_positions(session: Session, round: AllocationRound) -> None:
+    """A position withdrawn since the preview ran takes nobody: run the round again."""
+    withdrawn = session.scalar(
+        select(Position.title)
+        .join(RoundAssignment, RoundAssignment.position_id == Position.id)
+        .where(
+            RoundAssignment.round_id == round.id,
+            Position.status != PositionStatus.PUBLISHED,
+        )
+        .limit(1)
+    )
+    if withdrawn is not None:
+        raise Conflict(
+            N_(
+                "The position %(title)s is no longer published but this preview places "
+                "students there: run the round again, then publish the new preview."
+            ),
+            code="position_withdrawn",
+            title=withdrawn,
+        )
+
+
 def publish_round(
     session: Session, *, actor: Actor, round: AllocationRound, settings: Settings | None = None
 ) -> int:
@@ -83,6 +105,7 @@ def publish_round(
             number=round.number,
         )
     require_allocation_phase(plan)
+    _require_open_positions(session, round)
     mark_published(round, actor)
     # Other previews of the plan are out of date now.
     for other in session.scalars(

@@ -112,7 +112,7 @@ class PlanRead(BaseModel):
     allocation_on: date | None
     results_on: date | None
     phase: Phase
-    note: str
+    note: str | None = Field(description="The college's remarks: staff only (null for others).")
     major_ids: list[int]
     class_ids: list[int]
     version: int
@@ -130,12 +130,12 @@ class CalendarStep(BaseModel):
 class PlanSummary(BaseModel):
     plan_id: int
     phase: Phase
-    eligible_students: int
+    eligible_students: int | None = Field(description="Staff only (null for others).")
     positions_published: int
     seats: int
     capacity: int = Field(description="The hosts' capacities added up (seats within the caps).")
-    preferences: int
-    students_ranked: int
+    preferences: int | None = Field(description="Staff only (null for others).")
+    students_ranked: int | None = Field(description="Staff only (null for others).")
     calendar: list[CalendarStep]
 
 

@@ -82,7 +82,10 @@ def visible_positions(actor: Actor) -> ColumnElement[bool]:
     if is_staff(actor):
         return Position.college_id == actor.college_id
     if actor.role == Role.ENTERPRISE_CONTACT and actor.enterprise_id is not None:
-        return Position.partnership_id.in_(enterprise_partnerships(actor))
+        return and_(
+            Position.partnership_id.in_(enterprise_partnerships(actor)),
+            Position.plan_id.in_(select(PlacementPlan.id).where(visible_plans(actor))),
+        )
     if actor.role == Role.STUDENT and actor.student_id is not None:
         return and_(
             Position.status == PositionStatus.PUBLISHED,

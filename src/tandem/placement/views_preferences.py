@@ -21,6 +21,7 @@ from tandem.kit.deps import DbSession
 from tandem.kit.errors import AppError, Conflict
 from tandem.kit.forms import read_form
 from tandem.kit.i18n import N_, gettext
+from tandem.kit.pagination import like_pattern
 from tandem.kit.web import flash, is_htmx, render, verify_csrf
 from tandem.partner.pages import see_other
 from tandem.people.models import SchoolClass, Student
@@ -123,14 +124,19 @@ def _chooser(
     found: list[Any] = []
     text = q.strip()
     if text:
-        pattern = f"%{text}%"
+        pattern = like_pattern(text)
         found = list(
             session.execute(
                 cohort.eligible_students(plan)
                 .with_only_columns(
                     Student.id, Student.student_number, Student.name, SchoolClass.name
                 )
-                .where(or_(Student.student_number.ilike(pattern), Student.name.ilike(pattern)))
+                .where(
+                    or_(
+                        Student.student_number.ilike(pattern, escape="\\"),
+                        Student.name.ilike(pattern, escape="\\"),
+                    )
+                )
                 .order_by(Student.student_number)
                 .limit(FOUND_SHOWN)
             ).all()

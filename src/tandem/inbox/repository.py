@@ -43,5 +43,6 @@ def users_with_key(session: Session, *, key: str, user_ids: list[int]) -> set[in
     """Which of ``user_ids`` already have a notice with ``key``."""
     if not user_ids:
         return set()
-    stmt = select(Notice.user_id).where(Notice.key == key, Notice.user_id.in_(user_ids))
-    return set(session.scalars(stmt).all())
+    # Everyone with the key (never more than were sent it), not an IN list of thousands of ids.
+    have = set(session.scalars(select(Notice.user_id).where(Notice.key == key)))
+    return have.intersection(user_ids)

@@ -16,7 +16,8 @@ from typing import Any
 
 from babel.dates import format_date
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from tandem.auth.actor import Actor
@@ -28,6 +29,8 @@ from tandem.kit.i18n import N_, translate
 from tandem.kit.orm import utcnow
 from tandem.mail.service import MAX_SUBJECT_LENGTH, queue_message
 
+CHUNK = 2000  # notices per insert statement
+
 # What a notice is about (shown as a small label in the inbox).
 KIND_LABELS: dict[str, str] = {
     "agreement_ends": N_("Ends soon"),
@@ -36,6 +39,7 @@ KIND_LABELS: dict[str, str] = {
     "obligation_behind": N_("Obligation behind"),
     "review_overdue": N_("Review overdue"),
     "steering_review_overdue": N_("Review overdue"),
+    "placement_phase": N_("Placements"),
 }
 
 
@@ -109,41 +113,64 @@ def notify(
     settings: Settings,
 ) -> Delivery:
     """Give each of ``users`` who has not had it yet a notice with ``key`` (and queue an e-mail
-    for each new notice when SMTP is configured). Disabled accounts get nothing."""
+    for each new notice when SMTP is configured). Disabled accounts get nothing.
+
+    Written in bulk (a plan's phase reaches thousands of students at once); a notice another
+    run wrote meanwhile is kept (the insert skips a user who has the key already)."""
     recipients = {u.id: u for u in users if u.is_active}
     already = repository.users_with_key(session, key=key, user_ids=list(recipients))
-    notices = emails = 0
+    rendered: dict[str, tuple[str, str]] = {}
+    rows: list[dict[str, Any]] = []
     for user_id, user in sorted(recipients.items()):
         if user_id in already:
             continue
-        subject, body = message.render(language_of(user, settings))
-        notice = Notice(
-            user_id=user_id,
-            college_id=college_id,
-            key=key,
-            kind=kind,
-            subject=subject,
-            body=body,
-            link=link,
+        language = language_of(user, settings)
+        if language not in rendered:
+            rendered[language] = message.render(language)
+        subject, body = rendered[language]
+        rows.append(
+            {
+                "user_id": user_id,
+                "college_id": college_id,
+                "key": key,
+                "kind": kind,
+                "subject": subject,
+                "body": body,
+                "link": link,
+                "created_at": utcnow(),
+            }
         )
-        try:
-            with session.begin_nested():  # another run wrote it meanwhile: keep theirs
-                session.add(notice)
-                session.flush()
-        except IntegrityError:
-            continue
-        notices += 1
-        if settings.smtp_host:
-            url = settings.base_url.rstrip("/") + link if link else ""
+    written = _insert_new(session, rows)
+    emails = 0
+    if settings.smtp_host:
+        url = settings.base_url.rstrip("/") + link if link else ""
+        for row in rows:
+            if row["user_id"] not in written:
+                continue
             queue_message(
                 session,
-                to=user.email,
-                subject=subject,
-                body=f"{body}\n\n{url}\n" if url else body,
+                to=recipients[row["user_id"]].email,
+                subject=row["subject"],
+                body=f"{row['body']}\n\n{url}\n" if url else row["body"],
                 college_id=college_id,
             )
             emails += 1
-    return Delivery(notices=notices, emails=emails)
+    return Delivery(notices=len(written), emails=emails)
+
+
+def _insert_new(session: Session, rows: list[dict[str, Any]]) -> set[int]:
+    """Insert the notices, skipping any (user, key) already there; the users written to."""
+    if not rows:
+        return set()
+    session.flush()
+    dialect = session.get_bind().dialect.name
+    insert: Any = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(Notice).on_conflict_do_nothing(index_elements=["user_id", "key"])
+    written: set[int] = set()
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        written.update(session.scalars(stmt.returning(Notice.user_id), chunk))
+    return written
 
 
 # --- reading -------------------------------------------------------------------------------------

@@ -10,9 +10,13 @@ from sqlalchemy.orm import Session
 from tandem.audit.models import AuditEntry
 from tandem.config import Settings
 from tandem.kit.errors import Conflict, ValidationFailed
-from tandem.placement.models import Placement, RoundAssignment
-from tandem.placement.rounds import run_round
-from tandem.placement.rounds_publish import adjust_assignment, get_assignment, publish_round
+from tandem.placement.models import AllocationRound, Placement, RoundAssignment
+from tandem.placement.rounds import discard_round, run_round
+from tandem.placement.rounds_publish import (
+    adjust_assignment,
+    get_assignment,
+    publish_round,
+)
 from tandem.placement.rounds_store import explanation_text
 from tests.placement.round_helpers import prepare_round
 from tests.placement.world import PlacementWorld
@@ -122,3 +126,156 @@ def test_explanations_are_rendered_in_the_readers_language(
     assert "did not rank" not in chinese  # never the engine's English
     unplaced = get_assignment(session, found, world.seniors[5].id)
     assert "ranked no position" in explanation_text(session, unplaced, "en")
+
+
+def _placements(session: Session, world: PlacementWorld) -> list[tuple[int, int | None, int]]:
+    rows = session.execute(
+        select(Placement.student_id, Placement.position_id, Placement.round_id).where(
+            Placement.plan_id == world.plan.id
+        )
+    )
+    return sorted((s, p, r or 0) for s, p, r in rows)
+
+
+def _two_rounds(
+    session: Session, world: PlacementWorld, settings: Settings
+) -> tuple[AllocationRound, AllocationRound]:
+    """Round 1 published; round 2 (senior 5 alone) a preview with senior 5 moved to P1's last
+    seat."""
+    office = world.actor("office")
+    prepare_round(session, world)
+    first = run_round(session, actor=office, plan=world.plan)
+    publish_round(session, actor=office, round=first, settings=settings)
+    world.plan.phase = "allocation"
+    second = run_round(session, actor=office, plan=world.plan)
+    assert second.number == 2
+    adjust_assignment(
+        session,
+        actor=office,
+        round=second,
+        student_id=world.seniors[5].id,
+        position_id=world.positions[1].id,
+        reason="the host agreed by phone",
+    )
+    return first, second
+
+
+def test_an_earlier_round_cannot_be_adjusted_once_a_later_round_exists(
+    session: Session, world: PlacementWorld, settings: Settings
+) -> None:
+    first, second = _two_rounds(session, world, settings)
+    office = world.actor("office")
+    s4, s5 = world.seniors[4].id, world.seniors[5].id
+    before = _placements(session, world)
+    # Through round 1, P1's seat taken in round 2 would be given out again...
+    with pytest.raises(Conflict) as seat:
+        adjust_assignment(
+            session,
+            actor=office,
+            round=first,
+            student_id=s4,
+            position_id=world.positions[1].id,
+            reason="swap",
+        )
+    assert seat.value.code == "later_round"
+    assert "round 2 of this plan" in str(seat.value)
+    assert "discard round 2 first" in str(seat.value)
+    # ... and senior 5, placed in round 2, would be placed a second time.
+    publish_round(session, actor=office, round=second, settings=settings)
+    with pytest.raises(Conflict) as twice:
+        adjust_assignment(
+            session,
+            actor=office,
+            round=first,
+            student_id=s5,
+            position_id=world.positions[2].id,
+            reason="second placement",
+        )
+    assert twice.value.code == "later_round"
+    after = _placements(session, world)
+    assert [p for p in after if p[0] == s5] == [(s5, world.positions[1].id, second.id)]
+    assert [p for p in after if p[2] == first.id] == [p for p in before if p[2] == first.id]
+    assert get_assignment(session, first, s5).position_id is None
+
+
+def test_discarding_the_later_preview_frees_the_earlier_round(
+    session: Session, world: PlacementWorld, settings: Settings
+) -> None:
+    first, second = _two_rounds(session, world, settings)
+    office = world.actor("office")
+    discard_round(session, actor=office, round=second)
+    item, _ = adjust_assignment(
+        session,
+        actor=office,
+        round=first,
+        student_id=world.seniors[5].id,
+        position_id=world.positions[1].id,
+        reason="the host agreed by phone",
+    )
+    assert item.position_id == world.positions[1].id
+    assert (world.seniors[5].id, world.positions[1].id, first.id) in _placements(session, world)
+
+
+def test_a_student_holding_a_placement_of_the_plan_is_not_placed_again(
+    session: Session, world: PlacementWorld, settings: Settings
+) -> None:
+    office = world.actor("office")
+    prepare_round(session, world)
+    found = run_round(session, actor=office, plan=world.plan)
+    s5 = world.seniors[5].id
+    elsewhere = Placement(
+        college_id=world.college.id,
+        student_id=s5,
+        plan_id=world.plan.id,
+        partnership_id=world.hosts[1].id,
+        enterprise_id=world.enterprises[1].id,
+        kind="post",
+        start_on=world.plan.term_start,
+        end_on=world.plan.term_end,
+        status="ready",
+        source="self_found",
+    )
+    session.add(elsewhere)
+    session.flush()
+    with pytest.raises(Conflict) as held:
+        adjust_assignment(
+            session,
+            actor=office,
+            round=found,
+            student_id=s5,
+            position_id=world.positions[2].id,
+            reason="asked",
+        )
+    assert held.value.code == "already_placed"
+    assert "outside the allocation" in str(held.value)
+    assert get_assignment(session, found, s5).position_id is None
+    # A placement from another round of the plan counts too.
+    other = AllocationRound(
+        college_id=world.college.id, plan_id=world.plan.id, number=9, status="discarded"
+    )
+    session.add(other)
+    session.flush()
+    elsewhere.round_id = other.id
+    session.flush()
+    with pytest.raises(Conflict) as from_round:
+        adjust_assignment(
+            session,
+            actor=office,
+            round=found,
+            student_id=s5,
+            position_id=world.positions[2].id,
+            reason="asked",
+        )
+    assert "from round 9" in str(from_round.value)
+    # Ended placements hold nothing; leaving the student unplaced is always allowed.
+    elsewhere.status = "ended_early"
+    session.flush()
+    item, _ = adjust_assignment(
+        session,
+        actor=office,
+        round=found,
+        student_id=s5,
+        position_id=world.positions[2].id,
+        reason="asked",
+    )
+    assert item.position_id == world.positions[2].id

@@ -172,3 +172,44 @@ def test_host_orders_in_the_engines_format(session: Session, applied: PlacementW
         s[3],
         sorted([s[0], s[1], s[2]]),
     ]
+
+
+def test_a_student_who_has_left_is_no_applicant(session: Session, applied: PlacementWorld) -> None:
+    w = applied
+    s = _ids(w, 0, 1, 2, 3, 4)
+    for index in (0, 1, 4):  # host 2's applicants all leave; senior 1 applied to host 1 too
+        w.seniors[index].status = "left"
+    session.flush()
+    office = w.actor("office")
+    found = applicants.applicants(session, actor=office, plan=w.plan, partnership=w.hosts[0])
+    assert sorted(a.student_id for a in found) == sorted([s[2], s[3]])
+    assert applicants.applicants(session, actor=office, plan=w.plan, partnership=w.hosts[1]) == []
+    with pytest.raises(ValidationFailed) as caught:
+        applicants.set_ranking(
+            session,
+            actor=office,
+            plan=w.plan,
+            partnership=w.hosts[0],
+            entries=[RankEntry(s[2], 1), RankEntry(s[1], 2)],
+        )
+    assert (caught.value.errors[0].field, caught.value.errors[0].code) == (
+        "entries.1",
+        "not_applicant",
+    )
+    orders = applicants.host_orders(session, w.plan, None)
+    assert orders[w.hosts[0].id] == [sorted([s[2], s[3]])]
+    assert orders[w.hosts[1].id] == []  # still a host of the plan, with nobody to rank
+
+
+def test_a_student_whose_class_left_the_plan_is_no_applicant(
+    session: Session, applied: PlacementWorld
+) -> None:
+    w = applied
+    w.seniors[3].class_id = w.outsiders[0].class_id  # now in a class of another major
+    session.flush()
+    found = applicants.applicants(
+        session, actor=w.actor("office"), plan=w.plan, partnership=w.hosts[0]
+    )
+    assert w.seniors[3].id not in {a.student_id for a in found}
+    order = applicants.host_orders(session, w.plan, None)[w.hosts[0].id]
+    assert order == [sorted(_ids(w, 0, 1, 2))]

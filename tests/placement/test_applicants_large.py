@@ -1,9 +1,9 @@
-"""host_orders at the size of the large demo: 20,000 students with 5 choices each."""
+"""host_orders over many applicants (its speed at 20,000 students is measured by
+bench/placement/round.py, not here): ties, exclusions and the unranked group."""
 
 from __future__ import annotations
 
 import random
-import time
 from datetime import date
 
 from sqlalchemy import insert, select
@@ -14,12 +14,10 @@ from tandem.placement import applicants
 from tandem.placement.models import HostRank, Preference
 from tests.placement.world import PlacementWorld, add_position
 
-STUDENTS, CHOICES, POSITIONS = 20_000, 5, 200
+STUDENTS, CHOICES, POSITIONS = 2_000, 5, 40
 
 
-def test_host_orders_for_twenty_thousand_students_is_fast(
-    session: Session, world: PlacementWorld
-) -> None:
+def test_host_orders_of_many_applicants(session: Session, world: PlacementWorld) -> None:
     w = world
     positions = [add_position(session, w.plan, w.hosts[i % 2]).id for i in range(POSITIONS)]
     session.execute(
@@ -67,10 +65,7 @@ def test_host_orders_for_twenty_thousand_students_is_fast(
         ],
     )
     session.flush()
-    started = time.perf_counter()
     orders = applicants.host_orders(session, w.plan, set(ids))
-    elapsed = time.perf_counter() - started
-    assert elapsed < 3.0, f"host_orders took {elapsed:.2f} s"
     first = orders[w.hosts[0].id]
     flat = [s for item in first for s in (item if isinstance(item, list) else [item])]
     assert len(flat) == len(set(flat))

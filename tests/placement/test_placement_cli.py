@@ -30,11 +30,11 @@ def cli_session(session: Session, monkeypatch: pytest.MonkeyPatch) -> Session:
 def test_round_prints_statistics_and_publishes(cli_session: Session, world: PlacementWorld) -> None:
     prepare_round(cli_session, world)
     result = CliRunner().invoke(
-        app, ["placement", "round", str(world.plan.id), "--seed", "7", "--publish"]
+        app, ["--lang", "en", "placement", "round", str(world.plan.id), "--seed", "7", "--publish"]
     )
     assert result.exit_code == 0, result.output
     assert "Placed" in result.output
-    assert "Welfare objective" in result.output
+    assert "Most students placed" in result.output
     assert "5 draft placements made" in result.output
     found = cli_session.scalar(
         select(AllocationRound).where(AllocationRound.plan_id == world.plan.id)

@@ -4,10 +4,13 @@ round) with an audit entry and notices, and the summary."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +23,7 @@ from tandem.placement import plans
 from tandem.placement.kinds import Phase
 from tandem.placement.models import AllocationRound, Preference
 from tandem.placement.schemas_plans import PlanCreate, PlanUpdate
+from tests.factories import bearer
 from tests.placement.world import PlacementWorld, add_plan
 
 
@@ -137,6 +141,111 @@ def test_an_update_checks_the_version_and_the_merged_calendar(
     )
     assert plan.name == "Renamed"
     assert [c.id for c in plan.classes] == [world.senior.id]
+
+
+def _update(session: Session, world: PlacementWorld, **fields: Any) -> None:
+    plan = world.plan
+    plans.update_plan(session, actor=world.actor("office"), plan=plan, data=PlanUpdate(**fields))
+
+
+LATER = date(2027, 9, 30)
+Fields = Callable[[PlacementWorld], dict[str, Any]]
+
+
+@pytest.mark.parametrize(
+    ("fields", "locked"),
+    [
+        (lambda w: {"kind": "cognition"}, ["kind"]),
+        (lambda w: {"ruleset": "de-bbig"}, ["ruleset"]),
+        (lambda w: {"term_start": date(2027, 4, 1), "term_end": LATER}, ["term_start", "term_end"]),
+        (lambda w: {"min_year_of_study": None, "min_age": 18}, ["min_year_of_study", "min_age"]),
+        (lambda w: {"major_ids": [w.major.id, w.other_major.id]}, ["major_ids"]),
+        (lambda w: {"class_ids": [w.senior.id]}, ["class_ids"]),
+        (lambda w: {"max_preferences": 2}, ["max_preferences"]),
+    ],
+)
+def test_past_positions_the_terms_and_cohort_are_fixed(
+    session: Session, world: PlacementWorld, fields: Fields, locked: list[str]
+) -> None:
+    world.plan.phase = Phase.STUDENT_RANKING
+    session.flush()
+    before = (world.plan.kind, world.plan.term_start, world.plan.max_preferences)
+    with pytest.raises(Conflict) as caught:
+        _update(session, world, **fields(world))
+    assert caught.value.code == "plan_terms_locked"
+    assert [e.field for e in caught.value.errors] == locked
+    detail = caught.value.localised()
+    assert "past the positions phase" in detail
+    assert ", ".join(locked) in detail
+    assert (world.plan.kind, world.plan.term_start, world.plan.max_preferences) == before
+    assert [m.id for m in world.plan.majors] == [world.major.id]
+    assert world.plan.classes == []
+
+
+@pytest.mark.parametrize("phase", [Phase.HOST_RANKING, Phase.ALLOCATION, Phase.RESULTS])
+def test_later_phases_also_fix_the_terms(
+    session: Session, world: PlacementWorld, phase: Phase
+) -> None:
+    world.plan.phase = phase
+    with pytest.raises(Conflict) as caught:
+        _update(session, world, term_end=LATER)
+    assert caught.value.code == "plan_terms_locked"
+
+
+def test_past_positions_the_name_note_dates_and_more_preferences_stay_editable(
+    session: Session, world: PlacementWorld
+) -> None:
+    plan = world.plan
+    plan.phase = Phase.STUDENT_RANKING
+    session.flush()
+    # What the edit form sends: every field, the fixed ones unchanged.
+    _update(
+        session,
+        world,
+        name="Renamed",
+        note="Bus at 8:00",
+        kind="post",
+        ruleset=plan.ruleset,
+        term_start=plan.term_start,
+        term_end=plan.term_end,
+        min_year_of_study=2,
+        major_ids=[world.major.id],
+        class_ids=[],
+        max_preferences=5,
+        ranking_closes_on=date(2027, 2, 1),
+        results_on=date(2027, 3, 10),
+        department_id=world.departments[1].id,
+    )
+    assert (plan.name, plan.note, plan.max_preferences) == ("Renamed", "Bus at 8:00", 5)
+    assert (plan.ranking_closes_on, plan.results_on) == (date(2027, 2, 1), date(2027, 3, 10))
+    assert plan.department_id == world.departments[1].id
+    # In the positions phase the terms may still change.
+    plan.phase = Phase.POSITIONS
+    _update(session, world, term_end=date(2027, 9, 30), max_preferences=2, min_age=18)
+    assert (plan.term_end, plan.max_preferences, plan.min_age) == (date(2027, 9, 30), 2, 18)
+
+
+def test_the_api_refuses_fixed_terms_past_positions(
+    app: FastAPI, session: Session, world: PlacementWorld
+) -> None:
+    world.plan.phase = Phase.STUDENT_RANKING
+    session.flush()
+    office = TestClient(
+        app, headers={"Accept-Language": "en", **bearer(session, world.users["office"])}
+    )
+    url = f"/api/v1/placement-plans/{world.plan.id}"
+    refused = office.patch(url, json={"kind": "order_class", "max_preferences": 1})
+    assert refused.status_code == 409, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    body = refused.json()
+    assert body["code"] == "plan_terms_locked"
+    assert "kind, max_preferences can no longer be changed" in body["detail"]
+    assert [e["field"] for e in body["errors"]] == ["kind", "max_preferences"]
+    assert "raised but no longer lowered" in body["errors"][1]["message"]
+    changed = office.patch(url, json={"name": "Spring posts", "max_preferences": 4})
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["name"], changed.json()["max_preferences"]) == ("Spring posts", 4)
+    assert changed.json()["kind"] == "post"
 
 
 def test_only_an_empty_draft_is_deleted(session: Session, world: PlacementWorld) -> None:

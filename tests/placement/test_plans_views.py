@@ -173,3 +173,46 @@ def test_the_positions_export(browser: Browser, world: PlacementWorld) -> None:
     assert len(rows) == 2
     assert rows[1][1] == world.positions[2].title
     assert rows[1][4] == 3
+
+
+def test_past_positions_the_edit_form_keeps_the_terms(
+    browser: Browser, world: PlacementWorld, session: Session
+) -> None:
+    world.plan.phase = "student_ranking"
+    session.commit()
+    office = _as(browser, world, "office")
+    page = f"/placement-plans/{world.plan.id}/edit"
+    form = {
+        "name": "Renamed",
+        "kind": "post",
+        "department_id": str(world.departments[0].id),
+        "term_start": "2027-03-01",
+        "term_end": "2027-08-31",
+        "max_preferences": "3",
+        "min_year_of_study": "2",
+        "ruleset": "cn-2021",
+        "major_ids": str(world.major.id),
+        "note": "Bus at 8:00",
+        "version": str(world.plan.version),
+    }
+    refused = post_form(office, page, form | {"term_end": "2027-09-30", "max_preferences": "2"})
+    assert refused.status_code == 409
+    assert "raised but no longer lowered" in refused.text
+    assert "Fixed since students began ranking" in refused.text
+    session.refresh(world.plan)
+    assert world.plan.name != "Renamed"
+    saved = post_form(office, page, form, follow_redirects=False)
+    assert saved.status_code == 303
+    session.refresh(world.plan)
+    assert (world.plan.name, world.plan.note) == ("Renamed", "Bus at 8:00")
+
+
+def test_an_edit_without_the_version_is_refused_not_a_crash(
+    browser: Browser, session: Session, world: PlacementWorld
+) -> None:
+    office = browser(world.users["office"])
+    page = f"/placement-plans/{world.plan.id}/edit"
+    token = csrf_from(office.get(page).text)
+    response = office.post(page, data={"csrf_token": token, "name": "Renamed"})
+    assert response.status_code == 422
+    assert session.get_one(PlacementPlan, world.plan.id).name != "Renamed"

@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,8 +21,9 @@ from tandem.placement import positions
 from tandem.placement.capacity import plan_caps
 from tandem.placement.core.caps import cap
 from tandem.placement.kinds import PositionStatus
-from tandem.placement.models import AllocationRound, RoundAssignment
+from tandem.placement.models import AllocationRound, Preference, RoundAssignment
 from tandem.placement.schemas_positions import PositionCreate, PositionUpdate
+from tests.factories import bearer
 from tests.partner.helpers import make_enterprise, make_partnership
 from tests.placement.world import PlacementWorld
 
@@ -168,6 +171,75 @@ def test_a_published_position_is_checked_again_when_changed(
             position=position,
             data=PositionUpdate(location="X"),
         )
+
+
+def _listed(session: Session, world: PlacementWorld, position: int) -> None:
+    """Senior 0 lists the position (the plan is in student ranking)."""
+    world.plan.phase = "student_ranking"
+    session.add(
+        Preference(
+            college_id=world.college.id,
+            plan_id=world.plan.id,
+            student_id=world.seniors[0].id,
+            position_id=world.positions[position].id,
+            rank=1,
+        )
+    )
+    session.flush()
+
+
+def test_once_listed_the_host_and_majors_are_fixed(session: Session, world: PlacementWorld) -> None:
+    office = world.actor("office")
+    listed, free = world.positions[0], world.positions[1]
+    _listed(session, world, 0)
+    for data in (
+        PositionUpdate(major_ids=[world.other_major.id]),
+        PositionUpdate(partnership_id=world.hosts[1].id, title="Moved"),
+    ):
+        with pytest.raises(Conflict) as caught:
+            positions.update_position(session, actor=office, position=listed, data=data)
+        assert caught.value.code == "position_listed"
+        assert "Students have listed this position (1)" in caught.value.localised()
+    assert (listed.partnership_id, listed.majors) == (world.hosts[0].id, [])
+    assert listed.title != "Moved"
+    # Other changes, and the same host and majors sent again (as the form does), go through.
+    positions.update_position(
+        session,
+        actor=office,
+        position=listed,
+        data=PositionUpdate(
+            title="Night technician", seats=3, partnership_id=world.hosts[0].id, major_ids=[]
+        ),
+    )
+    assert (listed.title, listed.seats) == ("Night technician", 3)
+    # A position nobody listed may still change its majors and host.
+    positions.update_position(
+        session,
+        actor=office,
+        position=free,
+        data=PositionUpdate(major_ids=[world.major.id], partnership_id=world.hosts[1].id),
+    )
+    assert [m.id for m in free.majors] == [world.major.id]
+    assert free.partnership_id == world.hosts[1].id
+
+
+def test_the_api_refuses_new_majors_once_listed(
+    app: FastAPI, session: Session, world: PlacementWorld
+) -> None:
+    _listed(session, world, 0)
+    contact = TestClient(
+        app, headers={"Accept-Language": "en", **bearer(session, world.users["contact1"])}
+    )
+    one = f"/api/v1/positions/{world.positions[0].id}"
+    refused = contact.patch(one, json={"major_ids": [world.major.id]})
+    assert refused.status_code == 409, refused.text
+    body = refused.json()
+    assert body["code"] == "position_listed"
+    assert [e["field"] for e in body["errors"]] == ["major_ids"]
+    assert "its host and its required majors can no longer be changed" in body["detail"]
+    changed = contact.patch(one, json={"location": "Foshan"})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["location"] == "Foshan"
 
 
 def test_withdrawing_needs_no_students_placed(session: Session, world: PlacementWorld) -> None:

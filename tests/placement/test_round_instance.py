@@ -70,3 +70,27 @@ def test_a_later_round_leaves_out_the_placed_and_their_places(
     assert hosts[str(world.hosts[1].id)] == 2
     # Round 1 itself still sees everyone.
     assert len(load_round_input(session, world.plan, 1).students) == 6
+
+
+def test_positions_whose_majors_leave_the_student_out_are_dropped(
+    session: Session, world: PlacementWorld
+) -> None:
+    prepare_round(session, world)
+    p0, p1, p2 = world.positions
+    p1.majors = [world.other_major]  # no longer takes M1, the seniors' major
+    p2.majors = [world.other_major, world.major]  # still takes M1
+    session.flush()
+    data = load_round_input(session, world.plan, 1)
+    students = {x["id"]: x["preferences"] for x in data.instance["students"]}
+    s = [str(x.id) for x in world.seniors]
+    assert students[s[0]] == [str(p0.id), str(p2.id)]  # P1 dropped, the order kept
+    assert students[s[4]] == [str(p0.id), str(p2.id)]
+    assert data.preferences[world.seniors[0].id] == [p0.id, p2.id]
+    # The positions themselves stay in the instance (another major's students may take them).
+    assert [x["id"] for x in data.instance["positions"]] == [str(p.id) for p in world.positions]
+    p0.majors = [world.other_major]
+    p2.majors = [world.other_major]
+    session.flush()
+    data = load_round_input(session, world.plan, 1)
+    assert all(x["preferences"] == [] for x in data.instance["students"])
+    assert len(data.students) == 6  # still in the round, unplaced

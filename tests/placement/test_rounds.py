@@ -142,3 +142,15 @@ def test_discard_sets_a_preview_aside(session: Session, world: PlacementWorld) -
             AuditEntry.action == "discard", AuditEntry.entity_id == str(found.id)
         )
     )
+
+
+def test_discard_only_in_the_allocation_phase(session: Session, world: PlacementWorld) -> None:
+    prepare_round(session, world)
+    found = run_round(session, actor=world.actor("office"), plan=world.plan)
+    world.plan.phase = "host_ranking"  # moved back to let a host correct its ranking
+    with pytest.raises(Conflict) as caught:
+        discard_round(session, actor=world.actor("office"), round=found)
+    assert caught.value.code == "wrong_phase"
+    assert "allocation phase" in str(caught.value)
+    assert found.status == "preview"
+    assert not session.scalar(select(AuditEntry.id).where(AuditEntry.action == "discard"))

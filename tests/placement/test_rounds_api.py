@@ -114,3 +114,40 @@ def test_run_read_adjust_publish_and_results(
     assert all(i["explanation"] for i in staff["items"])
     again = client.post(f"/api/v1/rounds/{round_id}/discard", headers=office)
     assert again.status_code == 409
+
+
+def test_an_earlier_round_answers_409_once_a_later_round_runs(
+    client: TestClient, session: Session, world: PlacementWorld
+) -> None:
+    prepare_round(session, world)
+    office = _api(client, session, world, "office")
+    plan = world.plan.id
+    first = client.post(f"/api/v1/placement-plans/{plan}/rounds", json={}, headers=office)
+    assert first.status_code == 201, first.text
+    first_id = first.json()["id"]
+    assert client.post(f"/api/v1/rounds/{first_id}/publish", headers=office).status_code == 200
+    session.expire_all()  # the request moved the plan to results
+    assert world.plan.phase == "results"
+    world.plan.phase = "allocation"
+    session.commit()
+    second = client.post(f"/api/v1/placement-plans/{plan}/rounds", json={}, headers=office)
+    assert second.status_code == 201, second.text
+    assert second.json()["number"] == 2
+    refused = client.post(
+        f"/api/v1/rounds/{first_id}/adjust",
+        json={
+            "student_id": world.seniors[5].id,
+            "position_id": world.positions[1].id,
+            "reason": "late agreement",
+        },
+        headers=office,
+    )
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "later_round"
+    assert "Adjust round 2 instead" in refused.json()["detail"]
+    assert (
+        session.scalars(
+            select(Placement.student_id).where(Placement.student_id == world.seniors[5].id)
+        ).all()
+        == []
+    )

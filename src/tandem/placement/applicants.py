@@ -1,9 +1,11 @@
 """A host's applicants in a plan and the host's ranking of them.
 
-An applicant of a host is a student who listed any of the host's published positions in the
-plan. The host ranks them by hand (equal ranks are ties, broken by the allocation's lottery),
-by uploading a spreadsheet, or by a score from weights it sets; it may exclude an applicant
-(not acceptable to it). Applicants it leaves unranked come after every ranked one, all equal.
+An applicant of a host is a student eligible for the plan (:mod:`tandem.placement.cohort`)
+who listed any of the host's published positions in it: one who has left the college, or whose
+class no longer takes part, drops out of the list. The host ranks them by hand (equal ranks
+are ties, broken by the allocation's lottery), by uploading a spreadsheet, or by a score from
+weights it sets; it may exclude an applicant (not acceptable to it). Applicants it leaves
+unranked come after every ranked one, all equal.
 
 A host's contacts rank during the hosts' ranking phase; the office, which enters what a host
 sends on paper, also while students rank and while the allocation runs.
@@ -28,7 +30,7 @@ from tandem.kit.orm import utcnow
 from tandem.partner.models import Enterprise, Partnership
 from tandem.people.models import Major, SchoolClass, Student
 from tandem.placement import scope
-from tandem.placement.cohort import year_of_study
+from tandem.placement.cohort import eligible_ids, year_of_study
 from tandem.placement.kinds import PHASES, Phase, PositionStatus, RankingMethod
 from tandem.placement.models import (
     HostRank,
@@ -147,20 +149,26 @@ def plan_host(session: Session, plan: PlacementPlan, partnership: Partnership) -
 
 
 def _choices(
-    session: Session, plan_id: int, partnership_id: int
+    session: Session, plan: PlacementPlan, partnership_id: int
 ) -> dict[int, tuple[int, int, str]]:
-    """student id -> (best rank given to one of the host's positions, that position, title)."""
+    """student id -> (best rank given to one of the host's positions, that position, title),
+    for the students eligible for the plan: one who has left, or whose class no longer takes
+    part, is no applicant. (The eligible ids come from one query and filter here: a join with
+    the eligibility conditions can make PostgreSQL choose a nested loop over every student.)"""
+    eligible = eligible_ids(session, plan)
     rows = session.execute(
         select(Preference.student_id, Preference.rank, Position.id, Position.title)
         .join(Position, Position.id == Preference.position_id)
         .where(
-            Preference.plan_id == plan_id,
+            Preference.plan_id == plan.id,
             Position.partnership_id == partnership_id,
             Position.status == PositionStatus.PUBLISHED,
         )
     )
     best: dict[int, tuple[int, int, str]] = {}
     for student_id, rank, position_id, title in rows:
+        if student_id not in eligible:
+            continue
         if student_id not in best or rank < best[student_id][0]:
             best[student_id] = (rank, position_id, title)
     return best
@@ -171,7 +179,7 @@ def applicants(
 ) -> list[Applicant]:
     """The host's applicants: ranked ones by rank, then the unranked, then the excluded."""
     del actor  # visibility is settled by host_for; kept for the services' common signature
-    best = _choices(session, plan.id, partnership.id)
+    best = _choices(session, plan, partnership.id)
     if not best:
         return []
     applied = (
@@ -209,6 +217,8 @@ def applicants(
     }
     found: list[Applicant] = []
     for sid, name, number, class_name, cohort_year, mid, mcode, mzh, men in people:
+        if sid not in best:  # not eligible (any more)
+            continue
         choice, position_id, title = best[sid]
         mine = ranks.get(sid)
         found.append(
@@ -410,7 +420,7 @@ def set_ranking(
 ) -> PlanHost:
     """Replace the host's ranking with ``entries`` (equal ranks tie; unnamed ones: unranked)."""
     check_may_rank(actor, plan, partnership)
-    known = set(_choices(session, plan.id, partnership.id))
+    known = set(_choices(session, plan, partnership.id))
     errors = _check_entries(entries, known)
     if errors:
         raise ValidationFailed(errors[0].message, errors=errors, **errors[0].params)
@@ -427,17 +437,26 @@ def host_orders(
 ) -> dict[int, list[int | list[int]]]:
     """Each host's ranking in the matching engine's format: ranked applicants by rank (equal
     ranks as one list), then every unranked applicant as one tied list; excluded ones left out.
-    Every host with a published position in the plan is a key (an empty list: no applicants)."""
-    applied: dict[int, set[int]] = {}
+    Only students eligible for the plan are applicants. Every host with a published position
+    in the plan is a key (an empty list: no applicants)."""
+    published = (Position.plan_id == plan.id, Position.status == PositionStatus.PUBLISHED)
+    applied: dict[int, set[int]] = {
+        partnership_id: set()
+        for partnership_id in session.scalars(
+            select(Position.partnership_id).where(*published).distinct()
+        )
+    }
+    wanted = eligible_ids(session, plan)
+    if student_ids is not None:
+        wanted &= student_ids
     rows = session.execute(
         select(Position.partnership_id, Preference.student_id)
-        .outerjoin(Preference, Preference.position_id == Position.id)
-        .where(Position.plan_id == plan.id, Position.status == PositionStatus.PUBLISHED)
+        .join(Position, Position.id == Preference.position_id)
+        .where(Preference.plan_id == plan.id, *published)
     )
     for partnership_id, student_id in rows:
-        mine = applied.setdefault(partnership_id, set())
-        if student_id is not None and (student_ids is None or student_id in student_ids):
-            mine.add(student_id)
+        if student_id in wanted:
+            applied[partnership_id].add(student_id)
     ranked: dict[int, dict[int, list[int]]] = {}
     dropped: dict[int, set[int]] = {}
     for partnership_id, student_id, rank, excluded in session.execute(

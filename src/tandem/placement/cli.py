@@ -45,38 +45,49 @@ def _fail(error: Any) -> NoReturn:
 
 
 def print_stats(stats: dict[str, Any], timings: dict[str, float]) -> None:
-    table = Table(title="Allocation round", show_header=False)
+    from tandem.kit.i18n import N_, gettext
+
+    table = Table(title=gettext(N_("Allocation round")), show_header=False)
     table.add_column("Figure")
     table.add_column("Value", justify="right")
     for label, key in (
-        ("Students", "students"),
-        ("Placed", "assigned"),
-        ("Not placed", "unassigned"),
-        ("Places", "places"),
-        ("Positions", "positions"),
-        ("Hosts", "hosts"),
-        ("Sum of ranks", "rank_sum"),
-        ("Tied groups (lottery)", "tied_groups"),
+        (N_("Students"), "students"),
+        (N_("Placed"), "assigned"),
+        (N_("Not placed"), "unassigned"),
+        (N_("Places"), "places"),
+        (N_("Positions"), "positions"),
+        (N_("Hosts"), "hosts"),
+        (N_("Sum of ranks"), "rank_sum"),
+        (N_("Tied groups (lottery)"), "tied_groups"),
     ):
-        table.add_row(label, str(stats.get(key, "—")))
+        table.add_row(gettext(label), str(stats.get(key, "—")))
     histogram = stats.get("rank_histogram", {})
     table.add_row(
-        "Choices", ", ".join(f"{rank}: {count}" for rank, count in sorted(histogram.items()))
+        gettext(N_("Placed by choice")),
+        ", ".join(f"{rank}: {count}" for rank, count in sorted(histogram.items())),
     )
     welfare = stats.get("welfare")
     if welfare:
         table.add_row(
-            "Welfare objective",
-            f"{welfare['assigned']} placed (+{welfare['more_placed']}), "
-            f"{welfare['blocking_pairs']} blocking pairs",
+            gettext(N_("Most students placed")),
+            gettext(
+                N_("%(placed)s placed (%(more)s more), %(pairs)s blocking pairs"),
+                placed=welfare["assigned"],
+                more=welfare["more_placed"],
+                pairs=welfare["blocking_pairs"],
+            ),
         )
     elif "more_placed" in stats:
         table.add_row(
-            "Against stable",
-            f"+{stats['more_placed']} placed, {stats['blocking_pairs']} blocking pairs",
+            gettext(N_("Against the stable allocation")),
+            gettext(
+                N_("%(more)s more placed, %(pairs)s blocking pairs"),
+                more=stats["more_placed"],
+                pairs=stats["blocking_pairs"],
+            ),
         )
     for step, seconds in timings.items():
-        table.add_row(f"Time: {step}", f"{seconds:.2f} s")
+        table.add_row(gettext(N_("Time: %(step)s"), step=step), f"{seconds:.2f} s")
     console.print(table)
 
 
@@ -96,7 +107,7 @@ def round_command(
     from tandem.config import get_settings
     from tandem.db import session_scope
     from tandem.kit.errors import AppError, NotFound
-    from tandem.kit.i18n import N_
+    from tandem.kit.i18n import N_, gettext
     from tandem.placement.models import PlacementPlan
     from tandem.placement.rounds import run_round
     from tandem.placement.rounds_publish import publish_round
@@ -139,12 +150,15 @@ def round_command(
                     timings["publish"] = time.perf_counter() - began
                     progress.advance(task)
             print_stats(found.stats, timings)
-            state = "published" if publish else "preview"
+            done = (
+                N_("Round %(number)s of plan %(plan)s published (id %(id)s).")
+                if publish
+                else N_("Round %(number)s of plan %(plan)s stored as a preview (id %(id)s).")
+            )
             console.print(
-                f"[green]Round {found.number} of plan {plan.name} stored[/] "
-                f"(id {found.id}, {state})."
+                "[green]" + gettext(done, number=found.number, plan=plan.name, id=found.id) + "[/]"
             )
             if publish:
-                console.print(f"{made} draft placements made.")
+                console.print(gettext(N_("%(count)s draft placements made."), count=made))
     except AppError as error:
         _fail(error)

@@ -51,7 +51,7 @@ PHASE_LABELS = {
     Phase.HOST_RANKING: N_("Hosts rank"),
     Phase.ALLOCATION: N_("Allocation"),
     Phase.RESULTS: N_("Results published"),
-    Phase.CLOSED: N_("Closed"),
+    Phase.CLOSED: N_("Plan closed"),
 }
 
 

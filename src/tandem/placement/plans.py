@@ -1,17 +1,17 @@
-"""Placement plans: listing, adding, changing, deleting (a draft with nothing under it) and
-moving through the phases, with a summary for the plan's page.
+"""Placement plans: listing, adding, changing, deleting (a draft with nothing under it), with
+the phase moves and the summary re-exported from :mod:`tandem.placement.plan_calendar`.
 
 Reads go through :mod:`tandem.placement.scope`; writes need :func:`scope.can_manage_plan` (the
-office; a coordinator, their department's plans). A plan moves forward one phase at a time, in
-the order of :data:`PHASES`; the one move back is from results to student ranking, which opens
-a second round for the students not yet placed. Each move is audited and announced to those
-who must act (:func:`tandem.placement.notices.announce_phase`). Writes flush, never commit.
+office; a coordinator, their department's plans). Once a plan is past the positions phase
+(students rank, or have ranked; rounds and placements may rest on its terms) its kind, rule
+set, term, cohort (majors, classes, year and age filters) are fixed and the number of
+preferences may only go up (409): the name, the note, the department and the phase dates stay
+editable. Writes flush, never commit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
@@ -23,23 +23,27 @@ from tandem.auth.roles import Role
 from tandem.college.models import College, Department
 from tandem.college.service import check_version
 from tandem.compliance.ruleset import available
-from tandem.config import Settings
 from tandem.kit.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from tandem.kit.i18n import N_
 from tandem.kit.pagination import ListParams, Page, apply_sort, like_pattern, paginate
 from tandem.people.models import Major, SchoolClass, Student
-from tandem.placement import notices, scope
-from tandem.placement.capacity import plan_caps
+from tandem.placement import scope
 from tandem.placement.cohort import eligibility
-from tandem.placement.kinds import PHASES, Phase, PositionStatus
-from tandem.placement.models import AllocationRound, PlacementPlan, Position, Preference
-from tandem.placement.schemas_plans import (
-    CALENDAR,
-    CalendarStep,
-    PlanCreate,
-    PlanSummary,
-    PlanUpdate,
-)
+from tandem.placement.kinds import Phase
+from tandem.placement.models import PlacementPlan, Position
+
+# Re-exported: the pages, the API, the demo and the rounds use them as ``plans.<name>``.
+from tandem.placement.plan_calendar import NOT_YOURS as NOT_YOURS
+from tandem.placement.plan_calendar import PHASE_DATES as PHASE_DATES
+from tandem.placement.plan_calendar import allowed_moves as allowed_moves
+from tandem.placement.plan_calendar import calendar as calendar
+from tandem.placement.plan_calendar import calendar_errors as calendar_errors
+from tandem.placement.plan_calendar import move_phase as move_phase
+from tandem.placement.plan_calendar import past_positions as past_positions
+from tandem.placement.plan_calendar import require_manage as require_manage
+from tandem.placement.plan_calendar import rounds_count as rounds_count
+from tandem.placement.plan_calendar import summary as summary
+from tandem.placement.schemas_plans import CALENDAR, PlanCreate, PlanUpdate
 
 PLAN_FIELDS = (
     "name",
@@ -62,15 +66,9 @@ PLAN_SORTS: dict[str, ColumnElement[Any] | QueryableAttribute[Any]] = {
     "term_start": PlacementPlan.term_start,
     "updated_at": PlacementPlan.updated_at,
 }
-# The phase whose work starts on each calendar date.
-PHASE_DATES = {
-    Phase.POSITIONS: "positions_open_on",
-    Phase.STUDENT_RANKING: "ranking_opens_on",
-    Phase.HOST_RANKING: "ranking_closes_on",
-    Phase.ALLOCATION: "host_ranking_closes_on",
-    Phase.RESULTS: "results_on",
-}
-NOT_YOURS = N_("Department coordinators manage only their own department's placement plans.")
+# Fixed once the plan is past the positions phase (besides the majors and classes, and
+# max_preferences, which may only go up).
+LOCKED_FIELDS = ("kind", "ruleset", "term_start", "term_end", "min_year_of_study", "min_age")
 
 
 @dataclass(frozen=True)
@@ -119,14 +117,6 @@ def get_plan(session: Session, *, actor: Actor, plan_id: int) -> PlacementPlan:
     return scope.get_plan(session, actor=actor, plan_id=plan_id)
 
 
-def require_manage(actor: Actor, plan: PlacementPlan) -> None:
-    if not scope.can_manage_plan(actor, plan):
-        coordinator = actor.role == Role.DEPARTMENT_COORDINATOR
-        raise PermissionDenied(
-            NOT_YOURS if coordinator else None, code="other_department" if coordinator else None
-        )
-
-
 def eligible_query(plan: PlacementPlan) -> Select[Student, str]:
     return (
         select(Student, SchoolClass.name)
@@ -159,53 +149,6 @@ def eligible_students(
 
 
 # --- checks --------------------------------------------------------------------------------------
-
-
-def calendar_errors(values: dict[str, Any]) -> list[FieldError]:
-    """The term and the phase dates: the term ends after it starts; the phase dates come in
-    order and (but the results) no later than the term's start."""
-    errors: list[FieldError] = []
-    start, end = values.get("term_start"), values.get("term_end")
-    if start and end and end <= start:
-        errors.append(
-            FieldError(
-                "term_end",
-                "term_end_before_start",
-                N_("The term must end after it starts (%(start)s): choose a later end date."),
-                {"start": start.isoformat()},
-            )
-        )
-    previous: tuple[str, date] | None = None
-    for name in CALENDAR:
-        day = values.get(name)
-        if day is None:
-            continue
-        if previous is not None and day < previous[1]:
-            errors.append(
-                FieldError(
-                    name,
-                    "calendar_out_of_order",
-                    N_(
-                        "This date is before an earlier phase's date (%(day)s): the phases "
-                        "run in order, so choose %(day)s or later."
-                    ),
-                    {"day": previous[1].isoformat()},
-                )
-            )
-        elif name != "results_on" and start and day > start:
-            errors.append(
-                FieldError(
-                    name,
-                    "calendar_after_start",
-                    N_(
-                        "Allocation must be done before the placements start: choose a date "
-                        "no later than the term's start (%(start)s)."
-                    ),
-                    {"start": start.isoformat()},
-                )
-            )
-        previous = (name, day)
-    return errors
 
 
 def _check_refs(
@@ -295,6 +238,57 @@ def _check(
     if errors:
         raise ValidationFailed(errors=errors)
     _check_name(session, college_id, values["name"], plan_id)
+
+
+def locked_changes(
+    plan: PlacementPlan, changes: dict[str, Any], major_ids: list[int], class_ids: list[int]
+) -> list[str]:
+    """The fields of a change that ``plan`` refuses because it is past the positions phase
+    (empty when it is not, or when the change leaves them as they are)."""
+    if not past_positions(plan.phase):
+        return []
+    fields = [n for n in LOCKED_FIELDS if n in changes and changes[n] != getattr(plan, n)]
+    if major_ids != sorted(m.id for m in plan.majors):
+        fields.append("major_ids")
+    if class_ids != sorted(c.id for c in plan.classes):
+        fields.append("class_ids")
+    wanted = changes.get("max_preferences")
+    if wanted is not None and wanted < plan.max_preferences:
+        fields.append("max_preferences")
+    return fields
+
+
+def _refuse_locked(plan: PlacementPlan, fields: list[str]) -> Conflict:
+    errors = [
+        FieldError(
+            name,
+            "plan_terms_locked",
+            N_(
+                "Students may already have listed up to %(count)s positions: the number can "
+                "be raised but no longer lowered."
+            )
+            if name == "max_preferences"
+            else N_(
+                "Fixed since students began ranking (phase %(phase)s): rankings, rounds and "
+                "placements rest on it."
+            ),
+            {"count": plan.max_preferences, "phase": plan.phase},
+        )
+        for name in fields
+    ]
+    return Conflict(
+        N_(
+            "This plan is in phase %(phase)s, past the positions phase: students have ranked "
+            "its positions and rounds or placements may rest on its terms, so %(fields)s can "
+            "no longer be changed (the number of preferences can only go up). The name, the "
+            "note, the department and the phase dates can still be changed; for other terms, "
+            "add a new plan."
+        ),
+        code="plan_terms_locked",
+        errors=errors,
+        phase=plan.phase,
+        fields=", ".join(fields),
+    )
 
 
 def _college_for(session: Session, actor: Actor, college_id: int | None) -> int:
@@ -393,6 +387,9 @@ def update_plan(
     require_manage(
         actor, PlacementPlan(college_id=plan.college_id, department_id=merged["department_id"])
     )
+    locked = locked_changes(plan, changes, major_ids, class_ids)
+    if locked:
+        raise _refuse_locked(plan, locked)
     _check(session, plan.college_id, merged, major_ids, class_ids, plan.id)
     before = _snapshot(plan)
     for name, value in changes.items():
@@ -440,100 +437,3 @@ def delete_plan(session: Session, *, actor: Actor, plan: PlacementPlan) -> None:
     _audit(session, actor, "delete", plan, _snapshot(plan))
     session.delete(plan)
     session.flush()
-
-
-# --- phases --------------------------------------------------------------------------------------
-
-
-def allowed_moves(phase: str) -> list[Phase]:
-    """The phases a plan in ``phase`` may move to: the next one, and from results back to
-    student ranking (a second round)."""
-    current = Phase(phase)
-    index = PHASES.index(current)
-    moves = [PHASES[index + 1]] if index + 1 < len(PHASES) else []
-    if current == Phase.RESULTS:
-        moves.append(Phase.STUDENT_RANKING)
-    return moves
-
-
-def move_phase(
-    session: Session, *, actor: Actor, plan: PlacementPlan, phase: Phase, settings: Settings
-) -> int:
-    """Move the plan to ``phase``; the number of people told. Refused (409) when the move is
-    not one step forward (or the second round's step back)."""
-    require_manage(actor, plan)
-    if phase not in allowed_moves(plan.phase):
-        allowed = ", ".join(p.value for p in allowed_moves(plan.phase)) or "—"
-        raise Conflict(
-            N_(
-                "A plan in phase %(current)s cannot move to %(target)s: it moves one phase at "
-                "a time (now: %(allowed)s)."
-            ),
-            code="phase_order",
-            current=plan.phase,
-            target=phase.value,
-            allowed=allowed,
-        )
-    if phase == Phase.RESULTS and notices.published_rounds(session, plan.id) == 0:
-        raise Conflict(
-            N_("No round of this plan is published yet: publish a round on the rounds page."),
-            code="no_published_round",
-        )
-    before = {"phase": plan.phase}
-    plan.phase = phase
-    session.flush()
-    _audit(session, actor, "phase", plan, before, {"phase": plan.phase})
-    return notices.announce_phase(session, plan=plan, settings=settings)
-
-
-# --- summary -------------------------------------------------------------------------------------
-
-
-def calendar(plan: PlacementPlan) -> list[CalendarStep]:
-    current = PHASES.index(Phase(plan.phase))
-    steps = []
-    for index, phase in enumerate(PHASES):
-        name = PHASE_DATES.get(phase)
-        steps.append(
-            CalendarStep(
-                phase=phase,
-                on=getattr(plan, name) if name else None,
-                current=index == current,
-                done=index < current,
-            )
-        )
-    return steps
-
-
-def summary(session: Session, plan: PlacementPlan) -> PlanSummary:
-    eligible = (
-        select(func.count())
-        .select_from(Student)
-        .join(SchoolClass, SchoolClass.id == Student.class_id)
-        .where(*eligibility(plan))
-    )
-    published = (Position.plan_id == plan.id) & (Position.status == PositionStatus.PUBLISHED)
-    counts = session.execute(
-        select(func.count(), func.coalesce(func.sum(Position.seats), 0)).where(published)
-    ).one()
-    caps = plan_caps(session, plan)
-    preferences = session.execute(
-        select(func.count(), func.count(func.distinct(Preference.student_id))).where(
-            Preference.plan_id == plan.id
-        )
-    ).one()
-    return PlanSummary(
-        plan_id=plan.id,
-        phase=Phase(plan.phase),
-        eligible_students=session.scalar(eligible) or 0,
-        positions_published=int(counts[0]),
-        seats=int(counts[1]),
-        capacity=sum(c.capacity for c in caps.hosts.values()),
-        preferences=int(preferences[0]),
-        students_ranked=int(preferences[1]),
-        calendar=calendar(plan),
-    )
-
-
-def rounds_count(session: Session, plan: PlacementPlan) -> int:
-    return session.scalar(select(func.count()).where(AllocationRound.plan_id == plan.id)) or 0

@@ -6,7 +6,9 @@ adds positions only for their own enterprise's partnership with that college. Po
 changed while the plan is in draft .. host ranking, and published in positions .. host ranking.
 Publishing runs :mod:`tandem.placement.precheck` and stores the result on the position: a
 ``block`` violation refuses it (422, naming each rule and its source); ``warn`` ones are kept
-and shown. A published position's changes run the check again. Writes flush, never commit.
+and shown. A published position's changes run the check again. Once a student has listed a
+position, its host and its required majors are fixed (409): a student's list must not come to
+hold a post at another host, or one they may no longer take. Writes flush, never commit.
 """
 
 from __future__ import annotations
@@ -32,7 +34,13 @@ from tandem.placement import precheck, scope
 from tandem.placement.capacity import PlanCaps, caps_of, plan_caps
 from tandem.placement.core.caps import Binding, Cap
 from tandem.placement.kinds import Phase, PositionStatus, RoundStatus
-from tandem.placement.models import AllocationRound, PlacementPlan, Position, RoundAssignment
+from tandem.placement.models import (
+    AllocationRound,
+    PlacementPlan,
+    Position,
+    Preference,
+    RoundAssignment,
+)
 from tandem.placement.schemas_positions import PositionCreate, PositionUpdate
 
 POSITION_FIELDS = (
@@ -299,6 +307,29 @@ def _check_values(
         raise ValidationFailed(errors=errors)
 
 
+def _refuse_listed(
+    session: Session, position: Position, partnership_id: int, major_ids: list[int]
+) -> None:
+    """Refuse (409) a new host or new required majors once students listed the position."""
+    fields = ["partnership_id"] if partnership_id != position.partnership_id else []
+    fields += ["major_ids"] if major_ids != sorted(m.id for m in position.majors) else []
+    stmt = select(func.count()).where(Preference.position_id == position.id)
+    listed = (session.scalar(stmt) or 0) if fields else 0
+    if not listed:
+        return
+    message = N_(
+        "Students have listed this position (%(count)s): its host and its required majors "
+        "can no longer be changed (their lists would hold a post they did not choose, or one "
+        "they may no longer take). Withdraw it and add a new position instead."
+    )
+    raise Conflict(
+        message,
+        code="position_listed",
+        errors=[FieldError(name, "position_listed", message, {"count": listed}) for name in fields],
+        count=listed,
+    )
+
+
 def _majors(session: Session, ids: list[int]) -> list[Major]:
     return list(session.scalars(select(Major).where(Major.id.in_(ids)))) if ids else []
 
@@ -389,10 +420,11 @@ def update_position(
     given = data.model_dump(exclude_unset=True, exclude={"version", "major_ids"})
     changes = {k: v for k, v in given.items() if v is not None or k in NULLABLE}
     merged = {name: getattr(position, name) for name in POSITION_FIELDS} | changes
-    if merged["partnership_id"] != position.partnership_id:
-        _host(session, actor, plan, merged["partnership_id"])
     ids = data.major_ids if data.major_ids is not None else [m.id for m in position.majors]
     major_ids = sorted(set(ids))
+    _refuse_listed(session, position, merged["partnership_id"], major_ids)
+    if merged["partnership_id"] != position.partnership_id:
+        _host(session, actor, plan, merged["partnership_id"])
     _check_values(session, plan, merged, major_ids)
     before = _snapshot(position)
     for name, value in changes.items():

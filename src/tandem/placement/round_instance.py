@@ -1,7 +1,9 @@
 """A plan's allocation instance from the database, for the matching engine.
 
 Round 1 takes every eligible student of the plan (:mod:`tandem.placement.cohort`) with their
-preferences in rank order over the plan's published positions. A later round takes only the
+preferences in rank order over the plan's published positions, less those they may no longer
+take: a position whose required majors (``position_major``) leave out the student's major (a
+position with no required majors takes every major). A later round takes only the
 eligible students not placed in an earlier published round, and each position's and host's
 capacity less the places those rounds took. Capacities come from
 :func:`tandem.placement.capacity.caps_of` (seats limited by the rule set's share of the staff,
@@ -24,6 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tandem.people.models import SchoolClass, Student
 from tandem.placement import cohort
 from tandem.placement.applicants import host_orders
 from tandem.placement.capacity import PlanCaps, caps_of
@@ -34,6 +37,7 @@ from tandem.placement.models import (
     Position,
     Preference,
     RoundAssignment,
+    position_major,
 )
 
 Ranking = list[int | list[int]]
@@ -71,6 +75,29 @@ def earlier_placements(session: Session, plan: PlacementPlan, number: int) -> li
     return [(student, position) for student, position in rows if position is not None]
 
 
+def student_majors(session: Session, plan: PlacementPlan) -> dict[int, int]:
+    """Each eligible student's major (that of their class), in one query."""
+    stmt = (
+        select(Student.id, SchoolClass.major_id)
+        .join(SchoolClass, SchoolClass.id == Student.class_id)
+        .where(*cohort.eligibility(plan))
+    )
+    return {student: major for student, major in session.execute(stmt)}
+
+
+def required_majors(session: Session, plan: PlacementPlan) -> dict[int, set[int]]:
+    """The required majors of each published position of the plan that has any."""
+    rows = session.execute(
+        select(position_major.c.position_id, position_major.c.major_id)
+        .join(Position, Position.id == position_major.c.position_id)
+        .where(Position.plan_id == plan.id, Position.status == PositionStatus.PUBLISHED)
+    )
+    required: dict[int, set[int]] = defaultdict(set)
+    for position, major in rows:
+        required[position].add(major)
+    return dict(required)
+
+
 def _as_ids(ranking: Ranking) -> list[Any]:
     return [str(e) if isinstance(e, int) else [str(s) for s in e] for e in ranking]
 
@@ -79,7 +106,8 @@ def load_round_input(session: Session, plan: PlacementPlan, number: int = 1) -> 
     """The instance of round ``number`` of ``plan`` (see the module's docstring)."""
     taken = earlier_placements(session, plan, number)
     placed = {student for student, _ in taken}
-    students = sorted(cohort.eligible_ids(session, plan) - placed)
+    majors = student_majors(session, plan)
+    students = sorted(set(majors) - placed)
     wanted = set(students)
 
     positions = session.execute(
@@ -97,6 +125,7 @@ def load_round_input(session: Session, plan: PlacementPlan, number: int = 1) -> 
         if position in position_host:
             taken_hosts[position_host[position]] += 1
 
+    required = required_majors(session, plan)
     preferences: dict[int, list[int]] = defaultdict(list)
     rows = session.execute(
         select(Preference.student_id, Preference.position_id)
@@ -107,6 +136,8 @@ def load_round_input(session: Session, plan: PlacementPlan, number: int = 1) -> 
         host = position_host.get(position)
         if host is None or student not in wanted:
             continue
+        if position in required and majors[student] not in required[position]:
+            continue  # the position no longer takes the student's major
         preferences[student].append(position)
 
     orders = host_orders(session, plan, wanted)

@@ -231,7 +231,8 @@ def run_round(
 
 
 def discard_round(session: Session, *, actor: Actor, round: AllocationRound) -> AllocationRound:
-    """Set a preview aside; published rounds stay (their placements exist)."""
+    """Set a preview aside, in the allocation phase like running and publishing; published
+    rounds stay (their placements exist)."""
     require_run(actor, round.plan)
     if round.status != RoundStatus.PREVIEW:
         raise Conflict(
@@ -239,6 +240,7 @@ def discard_round(session: Session, *, actor: Actor, round: AllocationRound) -> 
             code="not_preview",
             number=round.number,
         )
+    require_allocation_phase(round.plan)
     round.status = RoundStatus.DISCARDED
     record(
         session,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from tandem.audit.service import record
@@ -15,6 +15,7 @@ from tandem.kit.errors import Conflict, NotFound, ValidationFailed
 from tandem.kit.i18n import N_
 from tandem.partner.models import Partnership
 from tandem.placement.kinds import (
+    HOLDING,
     Phase,
     PlacementSource,
     PlacementStatus,
@@ -212,6 +213,66 @@ def _full(session: Session, round: AllocationRound, position: Position, student_
         )
 
 
+def _require_latest(session: Session, round: AllocationRound) -> None:
+    """A later round counts the seats this one fills: changing this one would give a seat out
+    twice (or place a student twice), so only the plan's latest round may be adjusted."""
+    later = session.scalar(
+        select(func.min(AllocationRound.number)).where(
+            AllocationRound.plan_id == round.plan_id,
+            AllocationRound.number > round.number,
+            AllocationRound.status != RoundStatus.DISCARDED,
+        )
+    )
+    if later is not None:
+        raise Conflict(
+            N_(
+                "Round %(number)s cannot be changed: round %(later)s of this plan was run "
+                "after it and counts the seats it fills. Adjust round %(later)s instead, or "
+                "discard round %(later)s first if it is still a preview."
+            ),
+            code="later_round",
+            number=round.number,
+            later=later,
+        )
+
+
+def _require_not_placed_elsewhere(
+    session: Session, round: AllocationRound, student_id: int
+) -> None:
+    """A student who holds a placement of this plan from another round (or one made outside
+    the allocation) is not placed a second time."""
+    found = session.execute(
+        select(Placement.id, AllocationRound.number)
+        .outerjoin(AllocationRound, AllocationRound.id == Placement.round_id)
+        .where(
+            Placement.plan_id == round.plan_id,
+            Placement.student_id == student_id,
+            Placement.status.in_([s.value for s in HOLDING]),
+            or_(Placement.round_id.is_(None), Placement.round_id != round.id),
+        )
+        .limit(1)
+    ).first()
+    if found is None:
+        return
+    if found.number is None:
+        raise Conflict(
+            N_(
+                "The student already holds a placement in this plan made outside the "
+                "allocation: end that placement before placing them through a round."
+            ),
+            code="already_placed",
+        )
+    raise Conflict(
+        N_(
+            "The student already holds a placement in this plan from round %(other)s: "
+            "change that placement (or adjust round %(other)s) instead of placing them "
+            "a second time."
+        ),
+        code="already_placed",
+        other=found.number,
+    )
+
+
 def _placement_of(round: AllocationRound, session: Session, student_id: int) -> Placement | None:
     found = session.scalar(
         select(Placement).where(Placement.round_id == round.id, Placement.student_id == student_id)
@@ -291,6 +352,7 @@ def adjust_assignment(
         raise ValidationFailed.single(
             "reason", "too_long", N_("Keep the reason under 500 characters.")
         )
+    _require_latest(session, round)
     assignment = get_assignment(session, round, student_id)
     position: Position | None = None
     if position_id is not None:
@@ -306,6 +368,7 @@ def adjust_assignment(
                 N_("Position %(id)s is not a published position of this plan."),
                 id=position_id,
             )
+        _require_not_placed_elsewhere(session, round, student_id)
         if assignment.position_id != position_id:
             _full(session, round, position, student_id)
     placement = _placement_of(round, session, student_id) if round.status == "published" else None

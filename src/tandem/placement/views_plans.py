@@ -383,7 +383,10 @@ async def plan_update(
     try:
         payload.pop("college_id", None)
         full = validate(PlanCreate, payload)
-        data = PlanUpdate(**full.model_dump(exclude={"college_id"}), version=form_version(values))
+        data = validate(
+            PlanUpdate,
+            {**full.model_dump(exclude={"college_id"}), "version": form_version(values)},
+        )
         plans.update_plan(session, actor=actor, plan=plan, data=data)
     except AppError as error:
         session.rollback()

@@ -267,7 +267,7 @@ async def position_update(
     values, payload = await _posted(request)
     try:
         full = validate(PositionCreate, payload)
-        data = PositionUpdate(**full.model_dump(), version=form_version(values))
+        data = validate(PositionUpdate, {**full.model_dump(), "version": form_version(values)})
         positions.update_position(session, actor=actor, position=position, data=data)
     except AppError as error:
         session.rollback()

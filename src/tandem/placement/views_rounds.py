@@ -429,26 +429,43 @@ def round_adjust_form(
     return _adjust_page(request, session, found, student_id, values, {})
 
 
+def _whole(raw: str) -> int | None:
+    """A posted id: plain digits 0–9 (not too many), else None."""
+    raw = raw.strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 12 else None
+
+
 @router.post("/rounds/{round_id}/adjust", response_class=HTMLResponse)
 async def round_adjust(
     round_id: int, request: Request, session: DbSession, actor: Runner
 ) -> Response:
     found = scope.get_round(session, actor=actor, round_id=round_id)
     values = await read_form(request)
-    raw_student = values.get("student_id", "")
-    student_id = int(raw_student) if raw_student.isdigit() else None
-    raw_position = values.get("position_id", "")
+    student_id = _whole(values.get("student_id", ""))
+    # Only the "Not placed" option (an empty value) leaves the student unplaced.
+    posted = (await request.form()).get("position_id")
+    raw_position = posted.strip() if isinstance(posted, str) else None
+    position_id = _whole(raw_position) if raw_position else None
     try:
         if student_id is None:
             raise ValidationFailed.single(
                 "student_id", "required", N_("Choose the student to move.")
+            )
+        if raw_position is None or (raw_position and position_id is None):
+            raise ValidationFailed.single(
+                "position_id",
+                "bad_position",
+                N_(
+                    "Choose a position from the list, or “Not placed” to leave the student "
+                    "without a position."
+                ),
             )
         _, verdict = rounds_publish.adjust_assignment(
             session,
             actor=actor,
             round=found,
             student_id=student_id,
-            position_id=int(raw_position) if raw_position.isdigit() else None,
+            position_id=position_id,
             reason=values.get("reason", ""),
         )
     except AppError as error:

@@ -37,6 +37,13 @@ from tandem.placement.models import (
     Preference,
     RoundAssignment,
 )
+from tandem.placement.models_records import (
+    ComplianceOverride,
+    Consent,
+    InsurancePolicy,
+    PlacementDocument,
+    TripartiteAgreement,
+)
 from tandem.resource.models import (
     AgreementResource,
     Booking,
@@ -67,6 +74,8 @@ __all__ = [
     "CalendarTerm",
     "College",
     "CollegeOffer",
+    "ComplianceOverride",
+    "Consent",
     "Department",
     "Enterprise",
     "EnterpriseChangeProposal",
@@ -75,6 +84,7 @@ __all__ = [
     "Equipment",
     "Holiday",
     "HostRank",
+    "InsurancePolicy",
     "JobRun",
     "LoginFailure",
     "LoginSession",
@@ -87,6 +97,7 @@ __all__ = [
     "OutboxMessage",
     "Partnership",
     "Placement",
+    "PlacementDocument",
     "PlacementPlan",
     "PlanHost",
     "Position",
@@ -100,6 +111,7 @@ __all__ = [
     "Student",
     "Teacher",
     "TrainingBase",
+    "TripartiteAgreement",
     "User",
     "Venue",
 ]

@@ -81,6 +81,9 @@ class Permission(StrEnum):
     PREFERENCE_RANK = "preference.rank"  # students rank positions in their plans
     APPLICANT_RANK = "applicant.rank"  # hosts rank applicants (the office may on their behalf)
     ALLOCATION_RUN = "allocation.run"  # run, adjust and publish allocation rounds
+    PLACEMENT_MANAGE = "placement.manage"  # placements, consent, insurance, overrides, approvals
+    PLACEMENT_CONFIRM = "placement.confirm"  # confirm a tripartite agreement for one's own party
+    PLACEMENT_PROPOSE = "placement.propose"  # students: ask for a self-found placement
 
 
 _ALL = frozenset(Permission)
@@ -109,6 +112,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PLAN_MANAGE,
             Permission.POSITION_PUBLISH,
             Permission.APPLICANT_RANK,
+            Permission.PLACEMENT_MANAGE,
         }
     ),
     Role.TEACHER: frozenset(
@@ -127,7 +131,13 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.STUDENT: frozenset(
-        {Permission.STUDENT_READ, Permission.PLACEMENT_READ, Permission.PREFERENCE_RANK}
+        {
+            Permission.STUDENT_READ,
+            Permission.PLACEMENT_READ,
+            Permission.PREFERENCE_RANK,
+            Permission.PLACEMENT_CONFIRM,
+            Permission.PLACEMENT_PROPOSE,
+        }
     ),
     Role.ENTERPRISE_CONTACT: frozenset(
         {
@@ -142,6 +152,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PLACEMENT_READ,
             Permission.POSITION_PUBLISH,
             Permission.APPLICANT_RANK,
+            Permission.PLACEMENT_CONFIRM,
         }
     ),
     Role.AUTHORITY_VIEWER: frozenset({Permission.COLLEGE_READ}),

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tandem.college.models import Department
 from tandem.kit.orm import Base, CollegeScopedMixin, IdMixin, TimestampMixin, VersionMixin
 from tandem.partner.models import Partnership
-from tandem.people.models import Major, SchoolClass, Student
+from tandem.people.models import Major, SchoolClass, Student, Teacher
 
 Money = Numeric(12, 2)
 
@@ -79,6 +79,8 @@ class PlacementPlan(IdMixin, TimestampMixin, VersionMixin, CollegeScopedMixin, B
     results_on: Mapped[date | None] = mapped_column(Date)
     phase: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Informed consent of student and guardian required for every placement (not only minors').
+    requires_informed_consent: Mapped[bool] = mapped_column(Boolean, default=False)
 
     department: Mapped[Department | None] = relationship()
     majors: Mapped[list[Major]] = relationship(secondary=plan_major, order_by=Major.code)
@@ -255,8 +257,37 @@ class Placement(IdMixin, TimestampMixin, VersionMixin, CollegeScopedMixin, Base)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     source: Mapped[str] = mapped_column(String(20), default="allocation")
     ended_reason: Mapped[str] = mapped_column(String(500), default="")
+    # The terms (copied from the position, then the placement's own) the compliance gate reads.
+    title: Mapped[str] = mapped_column(String(200), default="")
+    monthly_pay: Mapped[Decimal | None] = mapped_column(Money)
+    pay_cycle_days: Mapped[int | None] = mapped_column(Integer, default=30)
+    paid_in_money: Mapped[bool] = mapped_column(Boolean, default=True)
+    hours_per_day: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    days_per_week: Mapped[Decimal | None] = mapped_column(Numeric(3, 1))
+    shifts: Mapped[str] = mapped_column(String(300), default="")
+    night_shift: Mapped[bool] = mapped_column(Boolean, default=False)
+    holiday_work: Mapped[bool] = mapped_column(Boolean, default=False)
+    fees: Mapped[list[str]] = mapped_column(JSON, default=list)  # anything charged to the student
+    # Dual mentors: a teacher of the college, and the host's mentor (not an account).
+    school_mentor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teacher.id", ondelete="SET NULL"), index=True
+    )
+    enterprise_mentor_name: Mapped[str] = mapped_column(String(100), default="")
+    enterprise_mentor_phone: Mapped[str] = mapped_column(String(30), default="")
+    # A self-found placement waits for the office's approval (approved_at set).
+    approved_at: Mapped[datetime | None]
+    approved_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    started_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    # The gate's last result: {"ok", "violations": [...], "blocking": n, "open_warnings": n}.
+    compliance: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    checked_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(Text, default="")
 
     student: Mapped[Student] = relationship()
     plan: Mapped[PlacementPlan | None] = relationship()
     position: Mapped[Position | None] = relationship()
     partnership: Mapped[Partnership] = relationship()
+    school_mentor: Mapped[Teacher | None] = relationship()

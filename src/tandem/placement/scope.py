@@ -22,6 +22,7 @@ from tandem.people.models import SchoolClass, Student
 from tandem.placement.kinds import Phase, PositionStatus, RoundStatus
 from tandem.placement.models import (
     AllocationRound,
+    Placement,
     PlacementPlan,
     Position,
     RoundAssignment,
@@ -199,3 +200,55 @@ def can_rank_for(actor: Actor, plan: PlacementPlan, student_id: int) -> bool:
     if actor.role == Role.STUDENT:
         return actor.student_id == student_id and actor.can(Permission.PREFERENCE_RANK)
     return actor.can(Permission.PREFERENCE_RANK) and can_manage_plan(actor, plan)
+
+
+# --- placements -----------------------------------------------------------------------------
+
+
+def visible_placements(actor: Actor) -> ColumnElement[bool]:
+    """The college's staff: their college's placements; a contact: those at their enterprise
+    (any college); a student: their own."""
+    if not actor.can(Permission.PLACEMENT_READ):
+        return false()
+    if actor.is_platform_wide:
+        return true()
+    if is_staff(actor):
+        return Placement.college_id == actor.college_id
+    if actor.role == Role.ENTERPRISE_CONTACT and actor.enterprise_id is not None:
+        return Placement.enterprise_id == actor.enterprise_id
+    if actor.role == Role.STUDENT and actor.student_id is not None:
+        return Placement.student_id == actor.student_id
+    return false()
+
+
+def get_placement(session: Session, *, actor: Actor, placement_id: int) -> Placement:
+    found = session.scalar(
+        select(Placement).where(Placement.id == placement_id, visible_placements(actor))
+    )
+    if found is None:
+        raise NotFound(N_("No placement with id %(id)s."), id=placement_id)
+    return found
+
+
+def can_manage_placement(actor: Actor, placement: Placement) -> bool:
+    """The cooperation office; a coordinator, the placements of their department's plans."""
+    if actor.is_platform_wide:
+        return True
+    if actor.college_id != placement.college_id or not actor.can(Permission.PLACEMENT_MANAGE):
+        return False
+    if actor.role == Role.DEPARTMENT_COORDINATOR:
+        plan = placement.plan
+        return plan is not None and plan.department_id == actor.department_id
+    return True
+
+
+def party_of(actor: Actor, placement: Placement) -> str | None:
+    """Which party of the tripartite agreement ``actor`` may confirm for: "college", "host",
+    "student", or None."""
+    if not actor.can(Permission.PLACEMENT_CONFIRM) and not actor.is_platform_wide:
+        return None
+    if actor.role == Role.STUDENT:
+        return "student" if actor.student_id == placement.student_id else None
+    if actor.role == Role.ENTERPRISE_CONTACT:
+        return "host" if actor.enterprise_id == placement.enterprise_id else None
+    return "college" if can_manage_placement(actor, placement) else None

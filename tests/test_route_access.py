@@ -53,6 +53,8 @@ ACCESS_MODULES = [
     "placement.access_positions",
     "placement.access_ranking",
     "placement.access_rounds",
+    "placement.access_placements",
+    "placement.access_records",
 ]
 
 

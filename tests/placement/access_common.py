@@ -4,8 +4,9 @@
 department in the ``student_ranking`` phase that the student's class (tests/people/access.py
 binds the student) takes part in, a published position at the contact's enterprise, and a
 published round in which the student holds that position; in college B, the same with
-another enterprise. Every placement access module uses these ids: ``plan_id``,
-``position_id``, ``round_id``.
+another enterprise, and a draft placement of the student at that position (and of college B's
+student at its position). Every placement access module uses these ids: ``plan_id``,
+``position_id``, ``round_id``, ``placement_id``.
 """
 
 from __future__ import annotations
@@ -17,12 +18,30 @@ from sqlalchemy.orm import Session
 from tandem.auth.models import User
 from tandem.college.models import College, Department
 from tandem.people.models import Student
-from tandem.placement.models import AllocationRound, RoundAssignment
+from tandem.placement.models import AllocationRound, Placement, RoundAssignment
 from tests.needs.access import _own_partnership
 from tests.partner.helpers import make_enterprise, make_partnership
 from tests.placement.world import add_class, add_major, add_plan, add_position, add_student
 
 RULES: dict[tuple[str, str], Any] = {}
+
+
+def _placement(session: Session, plan: Any, position: Any, student: Student) -> int:
+    placement = Placement(
+        college_id=plan.college_id,
+        student_id=student.id,
+        plan_id=plan.id,
+        position_id=position.id,
+        partnership_id=position.partnership_id,
+        enterprise_id=position.partnership.enterprise_id,
+        kind=plan.kind,
+        start_on=plan.term_start,
+        end_on=plan.term_end,
+        title=position.title,
+    )
+    session.add(placement)
+    session.flush()
+    return placement.id
 
 
 def _round(
@@ -77,10 +96,16 @@ def prepare(
     other_position = add_position(session, other_plan, other_host)
     other_round = _round(session, other_plan.id, b.id, other_student, other_position.id)
     return {
-        "own": {"plan_id": plan.id, "position_id": position.id, "round_id": round_id},
+        "own": {
+            "plan_id": plan.id,
+            "position_id": position.id,
+            "round_id": round_id,
+            "placement_id": _placement(session, plan, position, student),
+        },
         "other": {
             "plan_id": other_plan.id,
             "position_id": other_position.id,
             "round_id": other_round,
+            "placement_id": _placement(session, other_plan, other_position, other_student),
         },
     }

@@ -268,6 +268,14 @@ class Placement(IdMixin, TimestampMixin, VersionMixin, CollegeScopedMixin, Base)
     night_shift: Mapped[bool] = mapped_column(Boolean, default=False)
     holiday_work: Mapped[bool] = mapped_column(Boolean, default=False)
     fees: Mapped[list[str]] = mapped_column(JSON, default=list)  # anything charged to the student
+    # The post's facts (copied from the position; entered for a self-found placement).
+    venue_category: Mapped[str] = mapped_column(String(30), default="")
+    via_intermediary: Mapped[bool] = mapped_column(Boolean, default=False)
+    labour_intensity: Mapped[int | None] = mapped_column(Integer)
+    high_risk: Mapped[bool] = mapped_column(Boolean, default=False)
+    restrictions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    post_staff: Mapped[int | None] = mapped_column(Integer)
+    post_wage: Mapped[Decimal | None] = mapped_column(Money)
     # Dual mentors: a teacher of the college, and the host's mentor (not an account).
     school_mentor_id: Mapped[int | None] = mapped_column(
         ForeignKey("teacher.id", ondelete="SET NULL"), index=True

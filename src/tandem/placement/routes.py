@@ -4,14 +4,20 @@ from fastapi import APIRouter
 
 from tandem.placement import (
     api_applicants,
+    api_insurance,
+    api_placements,
     api_plans,
     api_positions,
     api_preferences,
+    api_records,
     api_rounds,
     views_applicants,
+    views_insurance,
+    views_placements,
     views_plans,
     views_positions,
     views_preferences,
+    views_records,
     views_results,
     views_rounds,
 )
@@ -28,4 +34,10 @@ ROUTERS: tuple[APIRouter, ...] = (
     views_applicants.router,
     views_rounds.router,
     views_results.router,
+    api_placements.router,
+    api_records.router,
+    api_insurance.router,
+    views_placements.router,
+    views_records.router,
+    views_insurance.router,
 )

@@ -2,7 +2,7 @@
 
 Revision ID: 0009
 Revises: 0008
-Create Date: 2026-11-26 16:22:22.448435
+Create Date: 2026-11-26 16:23:53.171200
 """
 
 from collections.abc import Sequence
@@ -292,6 +292,23 @@ def upgrade() -> None:
             sa.Column("holiday_work", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch_op.add_column(sa.Column("fees", sa.JSON(), nullable=False, server_default="[]"))
+        batch_op.add_column(
+            sa.Column("venue_category", sa.String(length=30), nullable=False, server_default="")
+        )
+        batch_op.add_column(
+            sa.Column("via_intermediary", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch_op.add_column(sa.Column("labour_intensity", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column("high_risk", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch_op.add_column(
+            sa.Column("restrictions", sa.JSON(), nullable=False, server_default="[]")
+        )
+        batch_op.add_column(sa.Column("post_staff", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column("post_wage", sa.Numeric(precision=12, scale=2), nullable=True)
+        )
         batch_op.add_column(sa.Column("school_mentor_id", sa.Integer(), nullable=True))
         batch_op.add_column(
             sa.Column(
@@ -365,6 +382,13 @@ def downgrade() -> None:
         batch_op.drop_column("enterprise_mentor_phone")
         batch_op.drop_column("enterprise_mentor_name")
         batch_op.drop_column("school_mentor_id")
+        batch_op.drop_column("post_wage")
+        batch_op.drop_column("post_staff")
+        batch_op.drop_column("restrictions")
+        batch_op.drop_column("high_risk")
+        batch_op.drop_column("labour_intensity")
+        batch_op.drop_column("via_intermediary")
+        batch_op.drop_column("venue_category")
         batch_op.drop_column("fees")
         batch_op.drop_column("holiday_work")
         batch_op.drop_column("night_shift")

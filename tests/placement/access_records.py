@@ -1,0 +1,5 @@
+"""Route-by-role rules (being written)."""
+
+from typing import Any
+
+RULES: dict[tuple[str, str], Any] = {}

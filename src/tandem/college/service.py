@@ -17,7 +17,13 @@ from tandem.college.schemas import (
     DepartmentCreate,
     DepartmentUpdate,
 )
-from tandem.kit.errors import Conflict, FieldError, StaleVersion
+from tandem.kit.errors import (
+    Conflict,
+    FieldError,
+    PermissionDenied,
+    StaleVersion,
+    ValidationFailed,
+)
 from tandem.kit.i18n import N_
 
 COLLEGE_FIELDS = ("code", "name_zh", "name_en", "region_code")
@@ -149,3 +155,23 @@ def delete_department(session: Session, *, actor: Actor, department: Department)
             code="in_use",
             value=department.code,
         ) from exc
+
+
+def college_of_new_record(session: Session, *, actor: Actor, college_id: int | None) -> int:
+    """The college a new record goes to: the actor's own, or (platform-wide) the one named;
+    naming another college is refused without confirming it exists."""
+    if actor.is_platform_wide:
+        if college_id is None or session.get(College, college_id) is None:
+            raise ValidationFailed.single(
+                "college_id", "unknown_record", N_("Choose the college the record belongs to.")
+            )
+        return college_id
+    if actor.college_id is None:
+        raise PermissionDenied()
+    if college_id is not None and college_id != actor.college_id:
+        raise ValidationFailed.single(
+            "college_id",
+            "other_college",
+            N_("You can add records only to your own college: leave the college out."),
+        )
+    return actor.college_id

@@ -20,8 +20,8 @@ from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 from tandem.audit import service as audit
 from tandem.auth.actor import Actor
 from tandem.auth.roles import Role
-from tandem.college.models import College, Department
-from tandem.college.service import check_version
+from tandem.college.models import Department
+from tandem.college.service import check_version, college_of_new_record
 from tandem.compliance.ruleset import available
 from tandem.kit.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from tandem.kit.i18n import N_
@@ -291,24 +291,6 @@ def _refuse_locked(plan: PlacementPlan, fields: list[str]) -> Conflict:
     )
 
 
-def _college_for(session: Session, actor: Actor, college_id: int | None) -> int:
-    if actor.is_platform_wide:
-        if college_id is None or session.get(College, college_id) is None:
-            raise ValidationFailed.single(
-                "college_id", "unknown_record", N_("Choose the college the plan belongs to.")
-            )
-        return college_id
-    if actor.college_id is None:
-        raise PermissionDenied()
-    if college_id is not None and college_id != actor.college_id:
-        raise ValidationFailed.single(
-            "college_id",
-            "other_college",
-            N_("You can add plans only to your own college: leave the college out."),
-        )
-    return actor.college_id
-
-
 # --- writing -------------------------------------------------------------------------------------
 
 
@@ -350,7 +332,7 @@ def _classes(session: Session, ids: list[int]) -> list[SchoolClass]:
 
 
 def create_plan(session: Session, *, actor: Actor, data: PlanCreate) -> PlacementPlan:
-    college_id = _college_for(session, actor, data.college_id)
+    college_id = college_of_new_record(session, actor=actor, college_id=data.college_id)
     values = data.model_dump(exclude={"college_id", "major_ids", "class_ids"})
     if values["department_id"] is None and actor.role == Role.DEPARTMENT_COORDINATOR:
         values["department_id"] = actor.department_id

@@ -19,8 +19,8 @@ from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 from tandem.audit import service as audit
 from tandem.auth.actor import Actor
 from tandem.auth.roles import Role
-from tandem.college.models import College, Department
-from tandem.college.service import check_version
+from tandem.college.models import Department
+from tandem.college.service import check_version, college_of_new_record
 from tandem.kit.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from tandem.kit.i18n import N_
 from tandem.kit.pagination import ListParams, Page, apply_sort, like_pattern, paginate
@@ -185,23 +185,7 @@ def venue_use(session: Session, venue: Venue) -> VenueUse:
 
 
 def check_college(session: Session, *, actor: Actor, college_id: int | None) -> int:
-    """The college a new register entry goes to: the actor's own, or (platform-wide) the one
-    named; naming another college is refused without confirming it exists."""
-    if actor.is_platform_wide:
-        if college_id is None or session.get(College, college_id) is None:
-            raise ValidationFailed.single(
-                "college_id", "unknown_record", N_("Choose the college the record belongs to.")
-            )
-        return college_id
-    if actor.college_id is None:
-        raise PermissionDenied()
-    if college_id is not None and college_id != actor.college_id:
-        raise ValidationFailed.single(
-            "college_id",
-            "other_college",
-            N_("You can add records only to your own college: leave the college out."),
-        )
-    return actor.college_id
+    return college_of_new_record(session, actor=actor, college_id=college_id)
 
 
 def check_department(session: Session, college_id: int, department_id: int | None) -> None:

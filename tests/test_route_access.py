@@ -55,6 +55,7 @@ ACCESS_MODULES = [
     "placement.access_rounds",
     "placement.access_placements",
     "placement.access_records",
+    "placement.access_insurance",
 ]
 
 

@@ -345,7 +345,8 @@ def remind(
         bool, typer.Option("--dry-run", help="Show what would happen, change nothing.")
     ] = False,
 ) -> None:
-    """Move agreements on by date and write due reminders (idempotent: safe to run from cron).
+    """Move agreements on by date and write due reminders, and check placements again
+    (idempotent: safe to run from cron).
 
     E-mails are queued when SMTP is configured; `tandem mail send` delivers them.
     """
@@ -356,6 +357,7 @@ def remind(
     from tandem.agreement.reminders import mark_run, run_reminders
     from tandem.kit.dates import local_today
     from tandem.kit.errors import ValidationFailed
+    from tandem.placement.recheck import run_check
 
     try:
         today = date.fromisoformat(on) if on else local_today()
@@ -377,6 +379,7 @@ def remind(
                 progress.update(task, completed=done, total=total)
 
             report = run_reminders(session, today=today, settings=settings, progress=advanced)
+            checked = run_check(session, today=today, settings=settings, progress=advanced)
         if dry_run:
             session.rollback()
         else:
@@ -384,7 +387,7 @@ def remind(
     table = Table(title=gettext(N_("Reminders for %(day)s"), day=today.isoformat()))
     table.add_column(gettext(N_("What")))
     table.add_column(gettext(N_("Count")), justify="right")
-    for label, count in report.rows():
+    for label, count in [*report.rows(), *checked.rows()]:
         table.add_row(gettext(label), str(count))
     console.print(table)
     for agreement_id, reason in report.problems:

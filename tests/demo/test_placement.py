@@ -37,7 +37,7 @@ def test_demo_plans(session: Session) -> None:
 
     placed = session.scalars(select(Placement).where(Placement.plan_id == published.id)).all()
     assert placed
-    assert {p.status for p in placed} == {"draft"}
+    assert {p.source for p in placed} == {"allocation"}
     round_ = session.scalars(
         select(AllocationRound).where(AllocationRound.plan_id == published.id)
     ).one()
@@ -73,3 +73,25 @@ def test_demo_plans(session: Session) -> None:
 
     build_demo(session)  # nothing added twice
     assert session.scalar(select(func.count(PlacementPlan.id))) == 2
+
+
+def test_demo_placements_in_every_status(session: Session) -> None:
+    from tandem.placement.models_records import ComplianceOverride, TripartiteAgreement
+
+    build_demo(session)
+    statuses = dict(
+        session.execute(select(Placement.status, func.count()).group_by(Placement.status)).all()
+    )
+    for status in ("draft", "ready", "active", "completed", "ended_early"):
+        assert statuses.get(status), status
+    blocked = session.scalars(select(Placement).where(Placement.status == "draft")).all()
+    assert any((p.compliance or {}).get("blocking") for p in blocked)
+    assert any(p.source == "self_found" and p.approved_at is None for p in blocked)
+    assert session.scalar(select(func.count(ComplianceOverride.id))) >= 1
+    active = session.scalars(select(Placement).where(Placement.status == "active")).one()
+    agreement = session.scalars(
+        select(TripartiteAgreement).where(TripartiteAgreement.placement_id == active.id)
+    ).one()
+    assert agreement.college_confirmed_at is not None
+    assert agreement.student_confirmed_at is not None
+    assert agreement.host_confirmed_at is not None

@@ -3,6 +3,8 @@ kept in step, and explanations rendered in the reader's language."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -279,3 +281,37 @@ def test_a_student_holding_a_placement_of_the_plan_is_not_placed_again(
         reason="asked",
     )
     assert item.position_id == world.positions[2].id
+
+
+def test_a_moved_draft_placement_takes_the_new_positions_terms(
+    session: Session, world: PlacementWorld, settings: Settings
+) -> None:
+    prepare_round(session, world)
+    target = world.positions[1]
+    target.seats, target.title, target.monthly_pay = 6, "Line inspector", Decimal("4777")
+    target.night_shift = False
+    session.flush()
+    office = world.actor("office")
+    found = run_round(session, actor=office, plan=world.plan)
+    publish_round(session, actor=office, round=found, settings=settings)
+    moved = session.scalars(
+        select(Placement).where(
+            Placement.round_id == found.id, Placement.position_id == world.positions[0].id
+        )
+    ).first()
+    assert moved is not None
+    assert moved.title == world.positions[0].title
+    adjust_assignment(
+        session,
+        actor=office,
+        round=found,
+        student_id=moved.student_id,
+        position_id=target.id,
+        reason="the host asked for them on the line",
+    )
+    session.refresh(moved)
+    assert (moved.position_id, moved.title, moved.monthly_pay) == (
+        target.id,
+        "Line inspector",
+        Decimal("4777"),
+    )

@@ -47,6 +47,8 @@ ACTIONS = {
     "run": N_("ran"),
     "discard": N_("discarded"),
     "adjust": N_("adjusted"),
+    "link": N_("linked placements to"),
+    "unlink": N_("unlinked placements from"),
 }
 ENTITIES = {
     "college": N_("college"),
@@ -84,6 +86,11 @@ ENTITIES = {
     "allocation_round": N_("allocation round"),
     "round_assignment": N_("allocation outcome"),
     "placement": N_("placement"),
+    "insurance_policy": N_("insurance policy"),
+    "tripartite_agreement": N_("tripartite agreement"),
+    "placement_consent": N_("consent"),
+    "placement_document": N_("placement document"),
+    "compliance_override": N_("override of a warning"),
 }
 
 

@@ -19,6 +19,7 @@ from tandem.demo.agreements import build_agreements
 from tandem.demo.needs import build_needs
 from tandem.demo.people_data import COHORTS, MAJORS
 from tandem.demo.placement import build_placements
+from tandem.demo.placement_records import build_placement_records
 from tandem.demo.registries import build_enterprises, build_partnerships, build_people
 from tandem.demo.resources import build_resources
 
@@ -134,6 +135,7 @@ def build_demo(
         placement = build_placements(
             session, actor=actor, demo=demo, seed=seed, settings=get_settings()
         )
+        records = build_placement_records(session, actor=actor, demo=demo, settings=get_settings())
         tick()
     return (
         f"colleges {DEMO_CODE} and {SECOND_CODE} ({created + more} departments added); the demo "
@@ -143,6 +145,7 @@ def build_demo(
         f"{agreement_count} agreements, {needs_count} needs profiles, {resources.venues} "
         f"venues, {resources.equipment} equipment lines, {resources.bookings} bookings, "
         f"{placement.plans} placement plans with {placement.positions} positions and "
-        f"{placement.placements} draft placements and "
+        f"{placement.placements} allocated placements, {records.placements} placements with "
+        f"their agreements, consents and insurance, and "
         f"{accounts} new accounts"
     )

@@ -40,6 +40,8 @@ KIND_LABELS: dict[str, str] = {
     "review_overdue": N_("Review overdue"),
     "steering_review_overdue": N_("Review overdue"),
     "placement_phase": N_("Placements"),
+    "placement_blocked": N_("Placement blocked"),
+    "placement_insurance": N_("Insurance ends"),
 }
 
 

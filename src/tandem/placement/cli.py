@@ -1,6 +1,7 @@
-"""``tandem placement``: allocation rounds on the command line.
+"""``tandem placement``: allocation rounds and the daily placement check on the command line.
 
     tandem placement round PLAN_ID [--objective stable|welfare] [--seed N] [--publish]
+    tandem placement check [--date YYYY-MM-DD]
 
 Runs a preview round of the plan (the same service as the pages and the API: the plan must be
 in the allocation phase), prints its statistics, and with ``--publish`` publishes it (draft
@@ -18,7 +19,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-app = typer.Typer(help="Placement plans: allocation rounds.", no_args_is_help=True)
+app = typer.Typer(
+    help="Placement plans: allocation rounds and the daily placement check.", no_args_is_help=True
+)
 console = Console()
 err_console = Console(stderr=True)
 STEPS = {"load": "Loading the plan", "allocate": "Allocating", "store": "Storing the round"}
@@ -162,3 +165,49 @@ def round_command(
                 console.print(gettext(N_("%(count)s draft placements made."), count=made))
     except AppError as error:
         _fail(error)
+
+
+@app.command("check")
+def check_command(
+    on: Annotated[
+        str | None,
+        typer.Option("--date", help="Check as if today were this day (YYYY-MM-DD)."),
+    ] = None,
+) -> None:
+    """Check every draft, ready and active placement against the rules again; tell the office
+    and the mentors about placements newly blocked and insurance ending soon."""
+    from datetime import date
+
+    from rich.progress import Progress
+
+    from tandem.config import get_settings
+    from tandem.db import session_scope
+    from tandem.kit.dates import local_today
+    from tandem.kit.errors import ValidationFailed
+    from tandem.kit.i18n import N_, gettext
+    from tandem.placement.recheck import run_check
+
+    try:
+        today = date.fromisoformat(on) if on else local_today()
+    except ValueError:
+        _fail(
+            ValidationFailed.single(
+                "--date",
+                "invalid_date",
+                N_("%(value)s is not a date: write it as YYYY-MM-DD."),
+                value=on,
+            )
+        )
+    with session_scope() as session, Progress(console=console, transient=True) as progress:
+        task = progress.add_task(gettext(N_("Checking placements")), total=None)
+
+        def advanced(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        report = run_check(session, today=today, settings=get_settings(), progress=advanced)
+    table = Table(title=gettext(N_("Placement check for %(day)s"), day=today.isoformat()))
+    table.add_column(gettext(N_("What")))
+    table.add_column(gettext(N_("Count")), justify="right")
+    for label, count in report.rows():
+        table.add_row(gettext(label), str(count))
+    console.print(table)

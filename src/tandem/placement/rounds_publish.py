@@ -50,9 +50,52 @@ def _positions(session: Session, plan_id: int) -> dict[int, tuple[int, int]]:
     return {p: (h, e) for p, h, e in rows}
 
 
+COPIED_TERMS = (
+    "title",
+    "monthly_pay",
+    "hours_per_day",
+    "days_per_week",
+    "shifts",
+    "night_shift",
+    "holiday_work",
+    "venue_category",
+    "labour_intensity",
+    "high_risk",
+    "restrictions",
+    "post_staff",
+    "post_wage",
+)
+
+
+def position_terms(
+    session: Session, plan_id: int, position_ids: list[int] | None = None
+) -> dict[int, dict[str, Any]]:
+    """The terms and post facts of the plan's positions (or of ``position_ids``) that a draft
+    placement copies: the gate reads the placement's own, which may then be changed."""
+    stmt = select(Position.id, *(getattr(Position, name) for name in COPIED_TERMS)).where(
+        Position.plan_id == plan_id
+    )
+    if position_ids is not None:
+        stmt = stmt.where(Position.id.in_(position_ids))
+    terms = {}
+    for row in session.execute(stmt):
+        copied = dict(zip(COPIED_TERMS, row[1:], strict=True))
+        copied["restrictions"] = list(copied["restrictions"] or [])
+        copied["title"] = copied["title"] or ""
+        terms[row[0]] = copied
+    return terms
+
+
 def _placement_row(
-    plan: PlacementPlan, round_id: int, student: int, position: int, where: tuple[int, int]
+    plan: PlacementPlan,
+    round_id: int,
+    student: int,
+    position: int,
+    where: tuple[int, int],
+    terms: dict[int, dict[str, Any]],
 ) -> dict[str, Any]:
+    """A draft placement with the position's terms and post facts copied into it."""
+    copied = terms.get(position, {})
     return {
         "college_id": plan.college_id,
         "student_id": student,
@@ -67,6 +110,7 @@ def _placement_row(
         "status": PlacementStatus.DRAFT.value,
         "source": PlacementSource.ALLOCATION.value,
         "ended_reason": "",
+        **copied,
     }
 
 
@@ -119,8 +163,9 @@ def publish_round(
         other.status = RoundStatus.DISCARDED
     plan.phase = Phase.RESULTS
     where = _positions(session, plan.id)
+    terms = position_terms(session, plan.id)
     rows = [
-        _placement_row(plan, round.id, student, position, where[position])
+        _placement_row(plan, round.id, student, position, where[position], terms)
         for student, position in session.execute(
             select(RoundAssignment.student_id, RoundAssignment.position_id).where(
                 RoundAssignment.round_id == round.id, RoundAssignment.position_id.is_not(None)
@@ -450,8 +495,19 @@ def _sync_placement(
     if placement is None:
         session.execute(
             insert(Placement),
-            [_placement_row(plan, round.id, assignment.student_id, position.id, where)],
+            [
+                _placement_row(
+                    plan,
+                    round.id,
+                    assignment.student_id,
+                    position.id,
+                    where,
+                    position_terms(session, plan.id, [position.id]),
+                )
+            ],
         )
         return
     placement.position_id = position.id
     placement.partnership_id, placement.enterprise_id = where
+    for name, value in position_terms(session, plan.id, [position.id])[position.id].items():
+        setattr(placement, name, value)

@@ -1,0 +1,183 @@
+"""The gate: the fact document from the records, missing facts of blocking rules, the intern
+counts (other placements of any college, overlapping, holding), overrides and their revoking."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tandem.audit.models import AuditEntry
+from tandem.kit.errors import Conflict, PermissionDenied, ValidationFailed
+from tandem.placement import gate
+from tandem.placement.gate_records import load_context
+from tests.factories import make_department
+from tests.partner.helpers import make_partnership
+from tests.placement.placement_factory import add_placement
+from tests.placement.world import END, START, PlacementWorld, add_class, add_major, add_student
+
+
+def test_the_fact_document(session: Session, world: PlacementWorld) -> None:
+    placement = add_placement(
+        session, world.positions[0], world.seniors[0], fees=["deposit"], pay_cycle_days=30
+    )
+    facts = gate.facts(session, placement, today=date(2027, 1, 5))
+    assert facts["as_of"] == "2027-01-05"
+    assert facts["student"] == {
+        "birth_date": "2005-05-17",
+        "year_of_study": 3,
+        "gender": "F",
+        "guardian_consent": False,
+    }
+    assert facts["post"] == {
+        "staff": 40,
+        "interns": 0,
+        "labour_intensity": 2,
+        "high_risk": False,
+        "restrictions": [],
+        "wage": Decimal("5000.00"),
+    }
+    terms = facts["terms"]
+    assert terms["start"] == START.isoformat()
+    assert terms["end"] == END.isoformat()
+    assert terms["monthly_pay"] == Decimal("4200.00")
+    assert terms["fees"] == ["deposit"]
+    assert terms["insurance"] == []
+    assert terms["tripartite_agreement_signed"] is False
+    blocking = {b.rule for b in gate.evaluate(session, placement).blocking}
+    assert "cn2021.fees_charged" in blocking
+
+
+def test_interns_are_counted_across_colleges_and_only_when_overlapping(
+    session: Session, world: PlacementWorld
+) -> None:
+    position = world.positions[0]
+    placement = add_placement(session, position, world.seniors[0])
+    add_placement(session, position, world.seniors[1])  # same post, overlapping
+    add_placement(session, world.positions[1], world.seniors[2])  # same host, other post
+    add_placement(session, position, world.seniors[3], status="ended_early")  # not holding
+    add_placement(  # not overlapping
+        session, position, world.seniors[4], start_on=date(2028, 1, 1), end_on=date(2028, 3, 1)
+    )
+    add_placement(session, position, world.seniors[5], kind="cognition")  # not a post kind
+    # College B's intern at the same enterprise, for an overlapping period.
+    other_host = make_partnership(session, world.other_college, world.enterprises[0])
+    student_b = add_student(
+        session,
+        add_class(session, add_major(session, make_department(session, world.other_college)), 2024),
+    )
+    add_placement(
+        session,
+        world.other_position,
+        student_b,
+        college_id=world.other_college.id,
+        partnership_id=other_host.id,
+        enterprise_id=world.enterprises[0].id,
+        position_id=None,
+    )
+    facts = gate.facts(session, placement)
+    assert facts["host"]["interns"] == 3  # the other post, college B's, same post
+    assert facts["post"]["interns"] == 2  # the same post: the overlapping one and the cognition
+    assert facts["host"]["on_post_staff"] == 200
+
+
+def test_a_missing_fact_of_a_blocking_rule_blocks(session: Session, world: PlacementWorld) -> None:
+    placement = add_placement(
+        session, world.positions[0], world.seniors[0], post_staff=None, post_wage=None
+    )
+    result = gate.evaluate(session, placement)
+    missing = {b.rule: b for b in result.blocking if b.missing}
+    assert {"cn2021.post_intern_cap", "cn2021.pay_below_80_percent"} <= set(missing)
+    assert "post.staff" in missing["cn2021.post_intern_cap"].text("en")
+    assert missing["cn2021.post_intern_cap"].severity == "block"
+
+
+def test_self_found_without_a_plan_uses_the_default_rules(
+    session: Session, world: PlacementWorld
+) -> None:
+    placement = add_placement(
+        session, world.positions[0], world.seniors[0], plan_id=None, position_id=None
+    )
+    placement.plan = None
+    result = gate.evaluate(session, placement)
+    assert result.ruleset == "cn-2021"
+    facts = gate.facts(session, placement)
+    assert facts["post"]["interns"] == 0  # no position: only its own post staff counts
+    assert gate.INFORMED_CONSENT not in {b.rule for b in result.blocking}
+
+
+def test_overrides(session: Session, world: PlacementWorld) -> None:
+    office = world.actor("office")
+    placement = add_placement(
+        session, world.positions[0], world.seniors[0], end_on=date(2027, 9, 30)
+    )
+    with pytest.raises(PermissionDenied):
+        gate.override(
+            session,
+            actor=world.actor("teacher"),
+            placement=placement,
+            rule_id="cn2021.duration",
+            reason="x",
+        )
+    with pytest.raises(ValidationFailed) as refused:
+        gate.override(
+            session, actor=office, placement=placement, rule_id="cn2021.duration", reason=" "
+        )
+    assert refused.value.errors[0].field == "reason"
+    with pytest.raises(ValidationFailed) as refused:
+        gate.override(
+            session,
+            actor=office,
+            placement=placement,
+            rule_id="cn2021.no_insurance",
+            reason="Coming",
+        )
+    assert refused.value.errors[0].field == "rule_id"
+    row = gate.override(
+        session, actor=office, placement=placement, rule_id="cn2021.duration", reason="Long course"
+    )
+    assert row.by_user_id == world.users["office"].id
+    warning = gate.evaluate(session, placement).warnings[0]
+    assert warning.overridden
+    assert (warning.override or {})["reason"] == "Long course"
+    with pytest.raises(Conflict):
+        gate.override(
+            session, actor=office, placement=placement, rule_id="cn2021.duration", reason="Again"
+        )
+    gate.revoke_override(session, actor=office, placement=placement, rule_id="cn2021.duration")
+    assert not gate.evaluate(session, placement).warnings[0].overridden
+    assert (placement.compliance or {})["open_warnings"] == 1
+    with pytest.raises(ValidationFailed):
+        gate.revoke_override(session, actor=office, placement=placement, rule_id="cn2021.duration")
+    actions = [
+        e.action
+        for e in session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity_type == "placement", AuditEntry.entity_id == str(placement.id))
+            .order_by(AuditEntry.id)
+        )
+    ]
+    assert actions == ["override", "revoke_override"]
+
+
+def test_bulk_context_matches_one_by_one(session: Session, world: PlacementWorld) -> None:
+    found = [
+        add_placement(session, world.positions[i % 3], student)
+        for i, student in enumerate(world.seniors)
+    ]
+    context = load_context(session, found)
+    for placement in found:
+        assert gate.facts_from(placement, context) == gate.facts(session, placement)
+    results = gate.recheck_many(session, found)
+    assert set(results) == {p.id for p in found}
+    assert all(p.checked_at is not None for p in found)
+
+
+def test_recheck_never_raises(session: Session, world: PlacementWorld) -> None:
+    placement = add_placement(session, world.positions[0], world.seniors[0])
+    placement.student_id = 999_999_999  # a broken record
+    assert gate.recheck(session, placement) is None  # logged, not raised
+    session.rollback()

@@ -13,6 +13,7 @@ from tandem.audit.models import AuditEntry
 from tandem.config import Settings
 from tandem.kit.errors import Conflict, ValidationFailed
 from tandem.placement.models import AllocationRound, Placement, RoundAssignment
+from tandem.placement.models_records import ComplianceOverride
 from tandem.placement.rounds import discard_round, run_round
 from tandem.placement.rounds_publish import (
     adjust_assignment,
@@ -315,3 +316,79 @@ def test_a_moved_draft_placement_takes_the_new_positions_terms(
         "Line inspector",
         Decimal("4777"),
     )
+
+
+def test_a_draft_placement_with_records_is_not_deleted_or_moved(
+    session: Session, world: PlacementWorld, settings: Settings
+) -> None:
+    prepare_round(session, world)
+    world.positions[1].seats = 6
+    session.flush()
+    office = world.actor("office")
+    found = run_round(session, actor=office, plan=world.plan)
+    publish_round(session, actor=office, round=found, settings=settings)
+    placement = session.scalars(
+        select(Placement).where(
+            Placement.round_id == found.id, Placement.position_id == world.positions[0].id
+        )
+    ).first()
+    assert placement is not None
+    session.add(
+        ComplianceOverride(
+            college_id=placement.college_id,
+            placement_id=placement.id,
+            rule_id="cn2021.duration",
+            reason="Long course",
+        )
+    )
+    session.flush()
+    for target in (None, world.positions[1].id):
+        with pytest.raises(Conflict) as refused:
+            adjust_assignment(
+                session,
+                actor=office,
+                round=found,
+                student_id=placement.student_id,
+                position_id=target,
+                reason="declined",
+            )
+        assert refused.value.code == "placement_has_records"
+        assert "compliance override" in str(refused.value)
+        assert "on its page first" in str(refused.value)
+    session.refresh(placement)
+    assert placement.round_id == found.id
+    assert get_assignment(session, found, placement.student_id).position_id == (
+        placement.position_id
+    )
+
+
+def test_a_moved_draft_placement_is_checked_again(
+    session: Session, world: PlacementWorld, settings: Settings
+) -> None:
+    prepare_round(session, world)
+    world.positions[1].seats = 6
+    session.flush()
+    office = world.actor("office")
+    found = run_round(session, actor=office, plan=world.plan)
+    publish_round(session, actor=office, round=found, settings=settings)
+    moved = session.scalars(
+        select(Placement).where(
+            Placement.round_id == found.id, Placement.position_id == world.positions[0].id
+        )
+    ).first()
+    assert moved is not None
+    moved.compliance, moved.checked_at = None, None
+    session.flush()
+    adjust_assignment(
+        session,
+        actor=office,
+        round=found,
+        student_id=moved.student_id,
+        position_id=world.positions[1].id,
+        reason="the host asked for them",
+    )
+    session.refresh(moved)
+    assert moved.position_id == world.positions[1].id
+    assert moved.checked_at is not None
+    assert moved.compliance is not None
+    assert "passes" in moved.compliance

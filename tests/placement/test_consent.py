@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from tandem.audit.models import AuditEntry
 from tandem.kit.dates import local_today
-from tandem.kit.errors import NotFound, PermissionDenied, ValidationFailed
+from tandem.kit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tandem.placement import consent
 from tandem.placement.models import Placement
 from tandem.placement.models_records import Consent, PlacementDocument
@@ -260,3 +260,17 @@ def test_consent_pages(
         browser(world.users["teacher"]).get(f"/placements/{placement.id}/consents/new").status_code
         == 403
     )
+
+
+@pytest.mark.parametrize("status", ["completed", "ended_early"])
+def test_the_consent_of_an_ended_placement_stays(
+    session: Session, world: PlacementWorld, placement: Placement, status: str
+) -> None:
+    _record(session, world, placement)
+    placement.status = status
+    session.flush()
+    with pytest.raises(Conflict) as refused:
+        consent.remove(session, actor=world.actor("office"), placement=placement, kind="guardian")
+    assert refused.value.code == "placement_closed"
+    assert "has ended" in str(refused.value)
+    assert consent.has_consent(session, placement, "guardian")

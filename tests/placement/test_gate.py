@@ -12,11 +12,14 @@ from sqlalchemy.orm import Session
 
 from tandem.audit.models import AuditEntry
 from tandem.kit.errors import Conflict, PermissionDenied, ValidationFailed
-from tandem.placement import gate
+from tandem.placement import gate, insurance_links, placement_lifecycle, tripartite
 from tandem.placement.gate_records import load_context
+from tandem.placement.models import Placement
+from tandem.placement.models_records import InsurancePolicy, policy_placement
 from tests.factories import make_department
 from tests.partner.helpers import make_partnership
-from tests.placement.placement_factory import add_placement
+from tests.placement.placement_factory import add_placement, provide_documents
+from tests.placement.placement_factory import add_placement as factory_add
 from tests.placement.world import END, START, PlacementWorld, add_class, add_major, add_student
 
 
@@ -105,7 +108,7 @@ def test_self_found_without_a_plan_uses_the_default_rules(
     result = gate.evaluate(session, placement)
     assert result.ruleset == "cn-2021"
     facts = gate.facts(session, placement)
-    assert facts["post"]["interns"] == 0  # no position: only its own post staff counts
+    assert "interns" not in facts["post"]  # no position: its other interns are not known
     assert gate.INFORMED_CONSENT not in {b.rule for b in result.blocking}
 
 
@@ -181,3 +184,92 @@ def test_recheck_never_raises(session: Session, world: PlacementWorld) -> None:
     placement.student_id = 999_999_999  # a broken record
     assert gate.recheck(session, placement) is None  # logged, not raised
     session.rollback()
+
+
+def _ready(session: Session, world: PlacementWorld, student_index: int) -> Placement:
+    placement = factory_add(session, world.positions[0], world.seniors[student_index])
+    provide_documents(session, world, placement, student_actor=None)  # the signed scan
+    placement_lifecycle.transition(
+        session, actor=world.actor("office"), placement=placement, to="ready"
+    )
+    assert placement.status == "ready"
+    return placement
+
+
+def _demotions(session: Session, placement: Placement) -> list[AuditEntry]:
+    return [
+        e
+        for e in session.scalars(
+            select(AuditEntry)
+            .where(
+                AuditEntry.entity_type == "placement",
+                AuditEntry.entity_id == str(placement.id),
+                AuditEntry.action == "update",
+            )
+            .order_by(AuditEntry.id)
+        )
+        if e.changes.get("status") == ["ready", "draft"]
+    ]
+
+
+def test_a_ready_placement_that_no_longer_passes_is_a_draft_again(
+    session: Session, world: PlacementWorld
+) -> None:
+    office = world.actor("office")
+    # Its only policy unlinked (the insurance service re-runs the gate).
+    placement = _ready(session, world, 0)
+    policy = session.scalars(
+        select(InsurancePolicy)
+        .join(policy_placement, policy_placement.c.policy_id == InsurancePolicy.id)
+        .where(policy_placement.c.placement_id == placement.id)
+    ).one()
+    insurance_links.unlink(session, actor=office, policy=policy, placement_ids=[placement.id])
+    assert placement.status == "draft"
+    entries = _demotions(session, placement)
+    assert len(entries) == 1
+    assert "no longer passes" in entries[0].summary
+    assert entries[0].actor_label == "compliance gate"
+    # Its agreement regenerated (every confirmation cleared).
+    other = _ready(session, world, 1)
+    tripartite.generate(session, actor=office, placement=other)
+    assert other.status == "draft"
+    assert [e.actor_user_id for e in _demotions(session, other)] == [world.users["office"].id]
+    # A draft that fails stays a draft, with no further entry.
+    gate.recheck(session, other)
+    assert len(_demotions(session, other)) == 1
+
+
+def test_the_daily_check_demotes_as_the_gate(session: Session, world: PlacementWorld) -> None:
+    placement = _ready(session, world, 2)
+    placement.night_shift = True  # a blocking fact, changed behind the services' back
+    session.flush()
+    gate.recheck_many(session, [placement])
+    assert placement.status == "draft"
+    entries = _demotions(session, placement)
+    assert len(entries) == 1
+    assert entries[0].actor_user_id is None  # the gate itself
+
+
+def test_revoking_an_override_of_a_ready_placement(session: Session, world: PlacementWorld) -> None:
+    office = world.actor("office")
+    placement = factory_add(session, world.positions[0], world.seniors[3], end_on=date(2027, 9, 30))
+    provide_documents(session, world, placement, student_actor=None)
+    gate.override(
+        session, actor=office, placement=placement, rule_id="cn2021.duration", reason="Long"
+    )
+    placement_lifecycle.transition(session, actor=office, placement=placement, to="ready")
+    gate.revoke_override(session, actor=office, placement=placement, rule_id="cn2021.duration")
+    assert placement.status == "draft"
+    entries = list(
+        session.scalars(
+            select(AuditEntry)
+            .where(
+                AuditEntry.entity_type == "placement",
+                AuditEntry.entity_id == str(placement.id),
+                AuditEntry.action.in_(["update", "revoke_override"]),
+            )
+            .order_by(AuditEntry.id)
+        )
+    )
+    assert [e.action for e in entries][-2:] == ["update", "revoke_override"]
+    assert entries[-2].changes["status"] == ["ready", "draft"]

@@ -14,11 +14,12 @@ from tandem.audit.models import AuditEntry
 from tandem.kit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tandem.kit.pagination import ListParams
 from tandem.people.models import Teacher
-from tandem.placement import gate, placement_lifecycle, placements
+from tandem.placement import gate, insurance, insurance_links, placement_lifecycle, placements
 from tandem.placement.models import Placement
 from tandem.placement.placements import PlacementFilter
+from tandem.placement.schemas_insurance import PolicyCreate
 from tandem.placement.schemas_placements import PlacementCreate, PlacementUpdate
-from tests.placement.placement_factory import add_placement, provide_documents
+from tests.placement.placement_factory import add_placement, cover, provide_documents
 from tests.placement.world import END, START, PlacementWorld
 
 
@@ -331,3 +332,66 @@ def test_the_list_filters_and_scope(session: Session, world: PlacementWorld) -> 
         placements.get_placement(session, actor=world.actor("other_office"), placement_id=clear.id)
     with pytest.raises(NotFound):
         placements.get_placement(session, actor=world.actor("student"), placement_id=clear.id)
+
+
+def test_changed_terms_clear_the_overrides(session: Session, world: PlacementWorld) -> None:
+    office = world.actor("office")
+    placement = add_placement(
+        session, world.positions[0], world.seniors[2], end_on=date(2027, 9, 30)
+    )
+    gate.override(
+        session, actor=office, placement=placement, rule_id="cn2021.duration", reason="Long"
+    )
+    assert (placement.compliance or {})["open_warnings"] == 0
+    placements.update_placement(
+        session,
+        actor=office,
+        placement=placement,
+        data=PlacementUpdate(end_on=date(2027, 10, 31), version=placement.version),
+    )
+    assert gate.overrides_of(session, placement) == []
+    assert (placement.compliance or {})["open_warnings"] == 1
+    duration = next(
+        v for v in (placement.compliance or {})["violations"] if v["rule"] == "cn2021.duration"
+    )
+    assert not duration["overridden"]
+    update = _audits(session, placement, "update")[-1]
+    assert update.changes["overrides_cleared"] == [None, ["cn2021.duration"]]
+    # A change of the remarks alone keeps the overrides.
+    gate.override(
+        session, actor=office, placement=placement, rule_id="cn2021.duration", reason="Again"
+    )
+    placements.update_placement(
+        session,
+        actor=office,
+        placement=placement,
+        data=PlacementUpdate(note="Checked", version=placement.version),
+    )
+    assert [o.rule_id for o in gate.overrides_of(session, placement)] == ["cn2021.duration"]
+
+
+def test_the_cover_of_an_ended_placement_cannot_change(
+    session: Session, world: PlacementWorld
+) -> None:
+    office = world.actor("office")
+    placement = add_placement(session, world.positions[0], world.seniors[3])
+    cover(session, world, placement, START, END)
+    policy = insurance.create_policy(
+        session,
+        actor=office,
+        data=PolicyCreate(
+            insurer="平安保险",
+            number="PF-ENDED",
+            start_on=START,
+            end_on=END,
+            premium=Decimal("80"),
+            paid_by="college",
+        ),
+    )
+    placement.status = "completed"
+    session.flush()
+    for change in (insurance_links.link, insurance_links.unlink):
+        with pytest.raises(Conflict) as refused:
+            change(session, actor=office, policy=policy, placement_ids=[placement.id])
+        assert refused.value.code == "placement_closed"
+        assert "has ended" in str(refused.value)

@@ -135,6 +135,11 @@ def test_compliance_and_overrides(
     )
     assert done.status_code == 201, done.text
     assert done.json()["compliance"]["passes"] is True
+    assert done.json()["compliance"]["warnings"][0]["override"]["reason"] == "Longer course"
+    # The student reads that the warning was accepted, not who accepted it or why.
+    seen = api("student").get(url).json()["compliance"]["warnings"][0]
+    assert seen["overridden"] is True
+    assert seen["override"] is None
     ready = api("office").post(f"{url}/transition", json={"to": "ready"})
     assert ready.status_code == 200, ready.text
     assert ready.json()["status"] == "ready"

@@ -279,3 +279,29 @@ def test_another_colleges_agreement_is_hidden(
     with pytest.raises(NotFound):
         scope.get_placement(session, actor=world.actor("contact2"), placement_id=placement.id)
     assert session.scalars(select(TripartiteAgreement)).first() is None
+
+
+@pytest.mark.parametrize("status", ["completed", "ended_early"])
+def test_the_agreement_of_an_ended_placement_cannot_change(
+    session: Session, world: PlacementWorld, placement: Placement, status: str
+) -> None:
+    office = world.actor("office")
+    agreement = tripartite.generate(session, actor=office, placement=placement)
+    placement.status = status
+    session.flush()
+    with pytest.raises(Conflict) as refused:
+        tripartite.confirm(session, actor=world.actor("student"), placement=placement)
+    assert refused.value.code == "placement_closed"
+    assert "has ended" in str(refused.value)
+    with pytest.raises(Conflict) as refused:
+        tripartite.upload_scan(
+            session,
+            actor=office,
+            placement=placement,
+            filename="agreement.pdf",
+            content=PDF,
+            max_bytes=1 << 20,
+        )
+    assert refused.value.code == "placement_closed"
+    assert agreement.student_confirmed_at is None
+    assert agreement.scan_document_id is None

@@ -52,7 +52,7 @@ class PlacementList(BaseModel):
     meta: PageMeta
 
 
-def _item(found: dict[str, Any], language: str) -> GateItemRead:
+def _item(found: dict[str, Any], language: str, internal: bool) -> GateItemRead:
     short = "zh" if language.startswith("zh") else "en"
     message, source = found.get("message", {}), found.get("source", {})
     return GateItemRead(
@@ -62,11 +62,12 @@ def _item(found: dict[str, Any], language: str) -> GateItemRead:
         message=message.get(short, "") if isinstance(message, dict) else str(message),
         source=source.get(short, "") if isinstance(source, dict) else str(source),
         overridden=bool(found.get("overridden")),
-        override=found.get("override"),
+        # Who accepted a warning and why is the college's record, not the host's or student's.
+        override=found.get("override") if internal else None,
     )
 
 
-def compliance_read(stored: dict[str, Any] | None) -> ComplianceRead | None:
+def compliance_read(stored: dict[str, Any] | None, internal: bool = True) -> ComplianceRead | None:
     if not stored:
         return None
     language = get_language()
@@ -76,8 +77,8 @@ def compliance_read(stored: dict[str, Any] | None) -> ComplianceRead | None:
         checked_at=stored.get("checked_at"),
         ruleset=stored.get("ruleset"),
         passes=stored.get("passes"),
-        blocking=[_item(v, language) for v in blocking],
-        warnings=[_item(v, language) for v in warnings],
+        blocking=[_item(v, language, internal) for v in blocking],
+        warnings=[_item(v, language, internal) for v in warnings],
     )
 
 
@@ -127,7 +128,7 @@ def placement_read(placement: Placement, actor: Actor) -> PlacementRead:
         started_on=placement.started_on,
         ended_on=placement.ended_on,
         ended_reason=placement.ended_reason,
-        compliance=compliance_read(placement.compliance),
+        compliance=compliance_read(placement.compliance, scope.is_staff(actor)),
         note=placement.note if scope.is_staff(actor) else None,
         version=placement.version,
         created_at=placement.created_at,
@@ -252,7 +253,7 @@ def get_compliance(placement_id: int, session: DbSession, actor: Reader) -> Comp
     stored = placement.compliance
     if not stored:
         stored = gate.evaluate(session, placement).as_json()
-    result = compliance_read(stored)
+    result = compliance_read(stored, scope.is_staff(actor))
     assert result is not None  # noqa: S101 - evaluated just above
     facts = gate.facts(session, placement) if scope.is_staff(actor) else None
     return ComplianceDetail(result=result, facts=facts)

@@ -27,7 +27,7 @@ from tandem.placement import documents, scope
 from tandem.placement.cohort import age_on
 from tandem.placement.models import Placement
 from tandem.placement.models_records import Consent, PlacementDocument
-from tandem.placement.tripartite import CLOSED, recheck_gate
+from tandem.placement.tripartite import CLOSED, recheck_gate, require_open
 
 GUARDIAN, INFORMED = "guardian", "informed"
 KINDS = (GUARDIAN, INFORMED)
@@ -204,7 +204,7 @@ def record(
         previous = session.get(PlacementDocument, old_document)
         if previous is not None:
             documents.discard(session, actor=actor, document=previous)
-    recheck_gate(session, placement)
+    recheck_gate(session, placement, actor)
     return consent
 
 
@@ -212,6 +212,7 @@ def remove(session: Session, *, actor: Actor, placement: Placement, kind: str) -
     """Remove a consent recorded in error (and its form)."""
     _require_manage(actor, placement)
     check_kind(kind)
+    require_open(placement)
     consent = consent_of(session, placement, kind)
     if consent is None:
         raise NotFound(N_("No %(kind)s is recorded for this placement."), kind=KIND_LABELS[kind])
@@ -231,7 +232,7 @@ def remove(session: Session, *, actor: Actor, placement: Placement, kind: str) -
         document = session.get(PlacementDocument, document_id)
         if document is not None:
             documents.discard(session, actor=actor, document=document)
-    recheck_gate(session, placement)
+    recheck_gate(session, placement, actor)
 
 
 def form_of(

@@ -180,7 +180,6 @@ def facts_from(placement: Placement, context: Context, today: date | None = None
             "gender": record.gender or None,
         }
     student["guardian_consent"] = "guardian" in context.consents.get(placement.id, set())
-    has_post = placement.position_id is not None or placement.post_staff is not None
     return {
         "kind": compliance_kind(placement, plan),
         "as_of": (today or local_today()).isoformat(),
@@ -197,8 +196,8 @@ def facts_from(placement: Placement, context: Context, today: date | None = None
             {
                 "staff": placement.post_staff,
                 "interns": (
-                    _others(context.posts.get(placement.position_id or -1), placement)
-                    if has_post
+                    _others(context.posts.get(placement.position_id), placement)
+                    if placement.position_id is not None
                     else None
                 ),
                 "labour_intensity": placement.labour_intensity,
@@ -301,10 +300,18 @@ def evaluate(session: Session, placement: Placement, today: date | None = None) 
     return evaluate_from(placement, load_context(session, [placement]), today)
 
 
-def store_all(session: Session, found: Sequence[tuple[Placement, GateResult]]) -> None:
+GATE_ACTOR: Final = Actor.system("compliance gate")
+
+
+def store_all(
+    session: Session,
+    found: Sequence[tuple[Placement, GateResult]],
+    actor: Actor | None = None,
+) -> None:
     """Store results on their placements in one statement, leaving the placements' versions
     (and their update times) alone: a check is not an edit, and must not make a form someone
-    has open stale."""
+    has open stale. A ready placement whose result no longer passes goes back to draft
+    (audited, as ``actor`` or the gate itself): it must pass the gate again before it starts."""
     if not found:
         return
     table = cast(Table, Placement.__table__)
@@ -330,33 +337,64 @@ def store_all(session: Session, found: Sequence[tuple[Placement, GateResult]]) -
     for (placement, _), row in zip(found, rows, strict=True):
         set_committed_value(placement, "compliance", row["stored"])
         set_committed_value(placement, "checked_at", row["at"])
+    _demote(session, found, actor or GATE_ACTOR)
 
 
-def store(session: Session, placement: Placement, result: GateResult) -> None:
+def _demote(session: Session, found: Sequence[tuple[Placement, GateResult]], actor: Actor) -> None:
+    for placement, result in found:
+        if placement.status != PlacementStatus.READY or result.passes:
+            continue
+        placement.status = PlacementStatus.DRAFT.value
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="update",
+            entity=placement,
+            college_id=placement.college_id,
+            before={"status": PlacementStatus.READY.value},
+            after={"status": PlacementStatus.DRAFT.value},
+            summary=f"{placement.title}: the compliance gate no longer passes, back to draft",
+        )
+
+
+def store(
+    session: Session, placement: Placement, result: GateResult, actor: Actor | None = None
+) -> None:
     session.flush()
-    store_all(session, [(placement, result)])
+    store_all(session, [(placement, result)], actor)
 
 
-def check(session: Session, placement: Placement, today: date | None = None) -> GateResult:
+def check(
+    session: Session,
+    placement: Placement,
+    today: date | None = None,
+    actor: Actor | None = None,
+) -> GateResult:
     """Evaluate and store the result on the placement (raises on a broken record)."""
     result = evaluate(session, placement, today)
-    store(session, placement, result)
+    store(session, placement, result, actor)
     return result
 
 
-def recheck(session: Session, placement: Placement) -> GateResult | None:
+def recheck(
+    session: Session, placement: Placement, actor: Actor | None = None
+) -> GateResult | None:
     """Recompute and store the placement's compliance after a fact changed; never raises (a
     failure is logged and leaves the previous result)."""
     try:
         with session.begin_nested():
-            return check(session, placement)
+            return check(session, placement, actor=actor)
     except Exception:
         log.exception("compliance check of placement %s failed", placement.id)
         return None
 
 
 def recheck_many(
-    session: Session, placements: Sequence[Placement], today: date | None = None
+    session: Session,
+    placements: Sequence[Placement],
+    today: date | None = None,
+    actor: Actor | None = None,
 ) -> dict[int, GateResult]:
     """Evaluate and store many placements with the records read once for all of them."""
     if not placements:
@@ -368,7 +406,7 @@ def recheck_many(
             results[placement.id] = evaluate_from(placement, context, today)
         except Exception:
             log.exception("compliance check of placement %s failed", placement.id)
-    store_all(session, [(p, results[p.id]) for p in placements if p.id in results])
+    store_all(session, [(p, results[p.id]) for p in placements if p.id in results], actor)
     return results
 
 
@@ -446,7 +484,7 @@ def override(
         after={"rule_id": rule_id, "reason": reason},
         summary=f"{rule_id}: {reason}",
     )
-    recheck(session, placement)
+    recheck(session, placement, actor)
     return row
 
 
@@ -469,6 +507,7 @@ def revoke_override(session: Session, *, actor: Actor, placement: Placement, rul
         )
     before = {"rule_id": row.rule_id, "reason": row.reason}
     session.execute(delete(ComplianceOverride).where(ComplianceOverride.id == row.id))
+    recheck(session, placement, actor)  # a ready placement goes back to draft if it fails now
     audit.record(
         session,
         actor=actor,
@@ -479,10 +518,6 @@ def revoke_override(session: Session, *, actor: Actor, placement: Placement, rul
         after=None,
         summary=rule_id,
     )
-    result = recheck(session, placement)
-    if placement.status == PlacementStatus.READY and (result is None or not result.passes):
-        placement.status = PlacementStatus.DRAFT.value  # it must pass the gate again
-        session.flush()
 
 
 def overrides_of(session: Session, placement: Placement) -> list[ComplianceOverride]:

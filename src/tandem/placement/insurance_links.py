@@ -29,6 +29,7 @@ from tandem.placement.core.coverage import Coverage, PolicySpan, coverage, runs_
 from tandem.placement.kinds import HOLDING
 from tandem.placement.models import Placement, PlacementPlan
 from tandem.placement.models_records import InsurancePolicy, policy_placement
+from tandem.placement.tripartite import require_open
 
 NOT_YOURS = N_("You may link only the placements of your own department's plans.")
 
@@ -103,6 +104,12 @@ def _of_plan(
     return list(session.scalars(stmt))
 
 
+def _refuse_closed(placements: Sequence[Placement]) -> None:
+    """A completed or ended placement's records cannot change: its cover stays as it was."""
+    for placement in placements:
+        require_open(placement)
+
+
 def _require_placements(actor: Actor, placements: Sequence[Placement]) -> None:
     for placement in placements:
         if not scope.can_manage_placement(actor, placement):
@@ -138,6 +145,7 @@ def link(
     skipped: list[int] = []
     if placement_ids:
         placements = _named(session, actor, policy, placement_ids)
+        _refuse_closed(placements)
         outside = [p for p in placements if not _overlaps(policy, p)]
         if outside:
             first = outside[0]
@@ -187,6 +195,7 @@ def unlink(
     _one_way(placement_ids, plan_id)
     if placement_ids:
         placements = _named(session, actor, policy, placement_ids)
+        _refuse_closed(placements)
     else:
         placements = _of_plan(session, actor, policy, plan_id or 0)
     _require_placements(actor, placements)

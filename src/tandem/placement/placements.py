@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, or_, select
 from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from tandem.audit import service as audit
@@ -33,6 +33,7 @@ from tandem.people.models import Student, Teacher
 from tandem.placement import gate, precheck, scope
 from tandem.placement.kinds import HOLDING, PlacementSource, PlacementStatus
 from tandem.placement.models import Placement, PlacementPlan
+from tandem.placement.models_records import ComplianceOverride
 from tandem.placement.schemas_placements import (
     MENTOR_FIELDS,
     TERM_FIELDS,
@@ -455,12 +456,29 @@ def update_placement(
     for name, value in changes.items():
         setattr(placement, name, value)
     session.flush()
-    result = gate.recheck(session, placement)
-    if terms and placement.status == S.READY and (result is None or not result.passes):
-        placement.status = S.DRAFT.value  # the gate must pass again before it starts
-        session.flush()
-    record(session, actor, "update", placement, before)
+    after = _snapshot(placement)
+    if terms:
+        cleared = _clear_overrides(session, placement)
+        if cleared:
+            after["overrides_cleared"] = cleared
+    record(session, actor, "update", placement, before, after)
+    gate.recheck(session, placement, actor)  # a ready placement that fails now is draft again
     return placement
+
+
+def _clear_overrides(session: Session, placement: Placement) -> list[str]:
+    """An override accepts a warning about the terms it was given for: new terms, no overrides."""
+    rows = list(
+        session.scalars(
+            select(ComplianceOverride).where(ComplianceOverride.placement_id == placement.id)
+        )
+    )
+    if not rows:
+        return []
+    session.execute(
+        delete(ComplianceOverride).where(ComplianceOverride.placement_id == placement.id)
+    )
+    return sorted(row.rule_id for row in rows)
 
 
 def _require_manage(actor: Actor, placement: Placement) -> None:

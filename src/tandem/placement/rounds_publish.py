@@ -14,6 +14,7 @@ from tandem.config import Settings
 from tandem.kit.errors import Conflict, NotFound, ValidationFailed
 from tandem.kit.i18n import N_
 from tandem.partner.models import Partnership
+from tandem.placement import gate
 from tandem.placement.kinds import (
     HOLDING,
     Phase,
@@ -334,6 +335,38 @@ def _placement_of(round: AllocationRound, session: Session, student_id: int) -> 
     return found
 
 
+def _refuse_with_records(session: Session, placement: Placement) -> None:
+    """A draft placement that already has an agreement, a consent, an override or an insurance
+    link is not the round's to delete or move: the office handles it on its page first."""
+    from tandem.placement.models_records import (
+        ComplianceOverride,
+        Consent,
+        TripartiteAgreement,
+        policy_placement,
+    )
+
+    found = [
+        label
+        for label, column in (
+            ("tripartite agreement", TripartiteAgreement.placement_id),
+            ("consent", Consent.placement_id),
+            ("compliance override", ComplianceOverride.placement_id),
+            ("insurance link", policy_placement.c.placement_id),
+        )
+        if session.scalar(select(column).where(column == placement.id).limit(1)) is not None
+    ]
+    if found:
+        raise Conflict(
+            N_(
+                "Placement %(id)s of this student already has records (%(records)s): end or "
+                "handle that placement on its page first, then adjust the allocation."
+            ),
+            code="placement_has_records",
+            id=placement.id,
+            records=", ".join(found),
+        )
+
+
 def round_instance(session: Session, round: AllocationRound) -> Instance:
     """The round's instance rebuilt from the database with the round's seed."""
     from tandem.matching import parse_instance
@@ -417,6 +450,8 @@ def adjust_assignment(
         if assignment.position_id != position_id:
             _full(session, round, position, student_id)
     placement = _placement_of(round, session, student_id) if round.status == "published" else None
+    if placement is not None and (position is None or placement.position_id != position.id):
+        _refuse_with_records(session, placement)
     instance = round_instance(session, round)
     outcomes = held(session, round)
     before_pairs, _ = verdict(instance, outcomes)
@@ -511,3 +546,5 @@ def _sync_placement(
     placement.partnership_id, placement.enterprise_id = where
     for name, value in position_terms(session, plan.id, [position.id])[position.id].items():
         setattr(placement, name, value)
+    session.flush()
+    gate.recheck(session, placement)  # the new post and terms: the gate checks them again

@@ -238,7 +238,11 @@ def can_manage_placement(actor: Actor, placement: Placement) -> bool:
         return False
     if actor.role == Role.DEPARTMENT_COORDINATOR:
         plan = placement.plan
-        return plan is not None and plan.department_id == actor.department_id
+        return (
+            plan is not None
+            and plan.department_id is not None
+            and plan.department_id == actor.department_id
+        )
     return True
 
 

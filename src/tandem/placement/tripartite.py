@@ -47,11 +47,25 @@ AUDITED = (
 )
 
 
-def recheck_gate(session: Session, placement: Placement) -> None:
-    """Re-run the placement's compliance gate after one of its facts changed."""
+def require_open(placement: Placement) -> None:
+    """Refuse a change to the records of a placement that is completed or ended early."""
+    if placement.status in CLOSED:
+        raise Conflict(
+            N_(
+                "Placement %(id)s has ended (completed or ended early): its records can no "
+                "longer change."
+            ),
+            code="placement_closed",
+            id=placement.id,
+        )
+
+
+def recheck_gate(session: Session, placement: Placement, actor: Actor | None = None) -> None:
+    """Re-run the placement's compliance gate after one of its facts changed (a ready
+    placement that no longer passes goes back to draft, audited as ``actor``)."""
     from tandem.placement import gate  # here: the gate reads this module
 
-    gate.recheck(session, placement)
+    gate.recheck(session, placement, actor)
 
 
 def agreement_of(session: Session, placement: Placement) -> TripartiteAgreement | None:
@@ -179,7 +193,7 @@ def generate(session: Session, *, actor: Actor, placement: Placement) -> Tripart
             after={**audit.snapshot(agreement, AUDITED), "terms": snapshot["terms"]},
             summary=agreement.number,
         )
-    recheck_gate(session, placement)
+    recheck_gate(session, placement, actor)
     return agreement
 
 
@@ -200,6 +214,7 @@ def confirm(session: Session, *, actor: Actor, placement: Placement) -> Triparti
         raise PermissionDenied(
             N_("Only the college, the host enterprise and the student confirm this agreement.")
         )
+    require_open(placement)
     agreement = _require(session, placement)
     if terms_changed(agreement, placement):
         raise Conflict(
@@ -229,7 +244,7 @@ def confirm(session: Session, *, actor: Actor, placement: Placement) -> Triparti
         after=audit.snapshot(agreement, AUDITED),
         summary=f"{agreement.number} {party}",
     )
-    recheck_gate(session, placement)
+    recheck_gate(session, placement, actor)
     return agreement
 
 
@@ -247,6 +262,7 @@ def upload_scan(
         raise PermissionDenied(
             N_("Only the cooperation office (or the plan's coordinator) uploads signed scans.")
         )
+    require_open(placement)
     agreement = _require(session, placement)
     document = documents.store(
         session,
@@ -275,7 +291,7 @@ def upload_scan(
         previous = session.get(PlacementDocument, old)
         if previous is not None:
             documents.discard(session, actor=actor, document=previous)
-    recheck_gate(session, placement)
+    recheck_gate(session, placement, actor)
     return document
 
 

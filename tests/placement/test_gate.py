@@ -108,7 +108,17 @@ def test_self_found_without_a_plan_uses_the_default_rules(
     result = gate.evaluate(session, placement)
     assert result.ruleset == "cn-2021"
     facts = gate.facts(session, placement)
-    assert "interns" not in facts["post"]  # no position: its other interns are not known
+    # No position: the same kind of post is the same title at the same host.
+    assert facts["post"]["interns"] == 0
+    same = add_placement(
+        session, world.positions[0], world.seniors[1], plan_id=None, position_id=None
+    )
+    same.title = f"  {placement.title.upper()} "
+    session.flush()
+    assert gate.facts(session, placement)["post"]["interns"] == 1
+    placement.title = ""
+    session.flush()
+    assert "interns" not in gate.facts(session, placement)["post"]  # no post known at all
     assert gate.INFORMED_CONSENT not in {b.rule for b in result.blocking}
 
 

@@ -45,7 +45,7 @@ from tandem.kit.i18n import N_
 from tandem.kit.orm import utcnow
 from tandem.placement import scope
 from tandem.placement.cohort import year_of_study
-from tandem.placement.gate_records import Context, Intervals, load_context
+from tandem.placement.gate_records import Context, Intervals, load_context, post_key
 from tandem.placement.kinds import COMPLIANCE_KIND, PlacementStatus, PlanKind
 from tandem.placement.models import Placement, PlacementPlan
 from tandem.placement.models_records import (
@@ -162,6 +162,13 @@ def _others(intervals: Intervals | None, placement: Placement) -> int:
     return count - (1 if placement.id in intervals.ids else 0)
 
 
+def _post_interns(context: Context, placement: Placement) -> int | None:
+    """Other interns in the same post: at its position, or (self-found) with the same title at
+    the same host; unknown (a missing fact) when the post has neither."""
+    key = post_key(placement.enterprise_id, placement.position_id, placement.title)
+    return None if key is None else _others(context.posts.get(key), placement)
+
+
 def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
@@ -195,11 +202,7 @@ def facts_from(placement: Placement, context: Context, today: date | None = None
         "post": _drop_none(
             {
                 "staff": placement.post_staff,
-                "interns": (
-                    _others(context.posts.get(placement.position_id), placement)
-                    if placement.position_id is not None
-                    else None
-                ),
+                "interns": _post_interns(context, placement),
                 "labour_intensity": placement.labour_intensity,
                 "high_risk": bool(placement.high_risk),
                 "restrictions": sorted(placement.restrictions or []),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import ModuleType
@@ -76,7 +76,7 @@ class Context:
     plans: dict[int, PlacementPlan]
     staff: dict[tuple[int, date], int]  # (enterprise, day) -> on-post staff
     hosts: dict[int, Intervals]  # enterprise -> its post interns' periods
-    posts: dict[int, Intervals]  # position -> its interns' periods
+    posts: dict[PostKey, Intervals]  # a post (see post_key) -> its interns' periods
     consents: dict[int, set[str]]  # placement -> consent kinds recorded
     signed: dict[int, bool]
     insurance: dict[int, list[dict[str, Any]]]
@@ -118,15 +118,27 @@ def _staff(session: Session, placements: Sequence[Placement]) -> dict[tuple[int,
     return found
 
 
+PostKey = tuple[Any, ...]
+
+
+def post_key(enterprise_id: int, position_id: int | None, title: str | None) -> PostKey | None:
+    """The post a placement holds: its position; without one (self-found), the same title at
+    the same host — the "same kind of post" the rule counts; None when neither is known."""
+    if position_id is not None:
+        return ("position", position_id)
+    name = (title or "").strip().casefold()
+    return ("title", enterprise_id, name) if name else None
+
+
 def _periods(
     session: Session, placements: Sequence[Placement]
-) -> tuple[dict[int, Intervals], dict[int, Intervals]]:
-    """Holding placements at the placements' enterprises (post kinds, any college) and at
-    their positions."""
+) -> tuple[dict[int, Intervals], dict[PostKey, Intervals]]:
+    """Holding placements at the placements' enterprises (post kinds, any college) and in
+    their posts."""
     enterprises = {p.enterprise_id for p in placements}
-    positions = {p.position_id for p in placements if p.position_id is not None}
+    wanted = {post_key(p.enterprise_id, p.position_id, p.title) for p in placements}
     host_rows: dict[int, list[tuple[date, date, int]]] = defaultdict(list)
-    post_rows: dict[int, list[tuple[date, date, int]]] = defaultdict(list)
+    post_rows: dict[PostKey, list[tuple[date, date, int]]] = defaultdict(list)
     for chunk in _chunks(list(enterprises)):
         rows = session.execute(
             select(
@@ -136,18 +148,20 @@ def _periods(
                 Placement.start_on,
                 Placement.end_on,
                 Placement.kind,
+                Placement.title,
             ).where(
                 Placement.enterprise_id.in_(chunk),
                 Placement.status.in_([s.value for s in HOLDING]),
             )
         )
-        for pid, enterprise, position, start, end, kind in rows:
+        for pid, enterprise, position, start, end, kind, title in rows:
             if kind in POST_KINDS:
                 host_rows[enterprise].append((start, end, pid))
-            if position in positions:
-                post_rows[position].append((start, end, pid))
+            key = post_key(enterprise, position, title)
+            if key is not None and key in wanted:
+                post_rows[key].append((start, end, pid))
 
-    def build(rows: dict[int, list[tuple[date, date, int]]]) -> dict[int, Intervals]:
+    def build(rows: Mapping[Any, list[tuple[date, date, int]]]) -> dict[Any, Intervals]:
         return {
             key: Intervals(
                 sorted(r[0] for r in items), sorted(r[1] for r in items), {r[2] for r in items}

@@ -283,3 +283,20 @@ def test_revoking_an_override_of_a_ready_placement(session: Session, world: Plac
     )
     assert [e.action for e in entries][-2:] == ["update", "revoke_override"]
     assert entries[-2].changes["status"] == ["ready", "draft"]
+
+
+def test_checking_again_on_request_is_for_the_placements_managers(
+    session: Session, world: PlacementWorld
+) -> None:
+    from tandem.kit.errors import PermissionDenied
+
+    placement = add_placement(session, world.positions[0], world.seniors[0])
+    placement.compliance = None
+    session.flush()
+    for name in ("teacher", "contact1", "student"):
+        with pytest.raises(PermissionDenied):
+            gate.check_now(session, actor=world.actor(name), placement=placement)
+    assert placement.compliance is None
+    gate.check_now(session, actor=world.actor("office"), placement=placement)
+    assert placement.compliance is not None
+    assert placement.checked_at is not None

@@ -21,7 +21,6 @@ from tandem.auth.actor import Actor
 from tandem.auth.deps import require
 from tandem.auth.roles import Permission
 from tandem.kit.deps import DbSession, ListQuery
-from tandem.kit.errors import PermissionDenied
 from tandem.kit.i18n import get_language
 from tandem.kit.pagination import PageMeta, page_meta
 from tandem.placement import gate, placement_lifecycle, placements, scope
@@ -262,9 +261,7 @@ def get_compliance(placement_id: int, session: DbSession, actor: Reader) -> Comp
 @router.post(f"{ONE}/check", response_model=PlacementRead, summary="Run the gate again now")
 def check_placement(placement_id: int, session: DbSession, actor: Manager) -> PlacementRead:
     placement = _one(session, actor, placement_id)
-    if not scope.can_manage_placement(actor, placement):
-        raise PermissionDenied()
-    gate.check(session, placement)
+    gate.check_now(session, actor=actor, placement=placement)
     return _read(session, actor, placement)
 
 

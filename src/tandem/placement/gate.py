@@ -416,6 +416,13 @@ def recheck_many(
 # --- overrides -----------------------------------------------------------------------------------
 
 
+def check_now(session: Session, *, actor: Actor, placement: Placement) -> GateResult:
+    """Someone asks for the check again (the pages and the API): the placement's managers."""
+    if not scope.can_manage_placement(actor, placement):
+        raise PermissionDenied()
+    return check(session, placement, actor=actor)
+
+
 def _require_manage(actor: Actor, placement: Placement) -> None:
     if not scope.can_manage_placement(actor, placement):
         raise PermissionDenied(
